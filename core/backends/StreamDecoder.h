@@ -1,0 +1,33 @@
+// Turns one backend's streamed response body into backend-neutral StreamDeltas.
+// Implementations are pure: they keep only parse state, so any split of the input bytes
+// yields the same deltas.
+#pragma once
+
+#include "anthropic/StreamDelta.h"
+
+#include <QByteArrayView>
+#include <QString>
+
+#include <vector>
+
+namespace modelrelay {
+
+class StreamDecoder {
+public:
+    virtual ~StreamDecoder() = default;
+
+    // Consumes the next bytes of the response body and appends the deltas they complete.
+    virtual void feed(QByteArrayView bytes, std::vector<StreamDelta> &out) = 0;
+
+    // The body has ended: flushes a last line that had no terminator.
+    virtual void finish(std::vector<StreamDelta> &out) = 0;
+
+    // A message the backend reported inside an otherwise successful (2xx) stream, e.g.
+    // OpenAI's `data: {"error":{...}}` or Ollama's `{"error":"..."}`. Empty when none.
+    QString backendError() const { return m_backendError; }
+
+protected:
+    QString m_backendError;
+};
+
+} // namespace modelrelay

@@ -1,0 +1,29 @@
+// One backend the proxy can send requests to: its kind, address, key and per-backend options.
+#pragma once
+
+#include <QString>
+#include <QUrl>
+
+namespace modelrelay {
+
+enum class BackendKind { OpenAI, Ollama };
+
+QString backendKindName(BackendKind kind); // "openai" | "ollama"
+bool backendKindFromName(const QString &name, BackendKind *kind);
+
+struct BackendProfile {
+    QString name = QStringLiteral("Ollama (local)");
+    BackendKind kind = BackendKind::Ollama;
+    // OpenAI: the API root including /v1 (requests go to {baseUrl}/chat/completions).
+    // Ollama: the server root (requests go to {baseUrl}/api/chat).
+    QUrl baseUrl = QUrl(QStringLiteral("http://127.0.0.1:11434"));
+    QString apiKey;                   // never logged
+    int ollamaContextSize = 32768;    // num_ctx when the model rule sets none
+    int maxOutputTokens = 0;          // cap for max_tokens when the model rule sets none; 0 = none
+
+    static QUrl defaultBaseUrl(BackendKind kind);
+
+    friend bool operator==(const BackendProfile &, const BackendProfile &) = default;
+};
+
+} // namespace modelrelay
