@@ -1,0 +1,81 @@
+// One in-flight /v1/messages request after validation: sends it to the backend, relays the
+// backend's answer to the client as it arrives (SSE) or collected (JSON), enforces timeouts,
+// aborts the backend request when the client leaves, and reports a RequestRecord at the end.
+#pragma once
+
+#include "HttpCompat.h"
+#include "anthropic/MessageAccumulator.h"
+#include "anthropic/StreamEncoder.h"
+#include "backends/BackendErrorTranslator.h"
+#include "backends/BackendProtocol.h"
+#include "records/RequestRecord.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace modelrelay {
+
+class MessagesExchange : public QObject {
+    Q_OBJECT
+public:
+    struct Setup {
+        RequestRecord record; // id, startedAt, client/backend model, stream, estimate, notes filled in
+        BackendCall call;
+        BackendContext context;
+        QString messageId;
+        int firstByteTimeoutMs = 600000;
+        int idleTimeoutMs = 300000;
+        QElapsedTimer clock; // started when the request arrived
+    };
+
+    MessagesExchange(Setup setup, std::unique_ptr<ResponseWriter> writer, QNetworkAccessManager *network,
+                     QObject *parent = nullptr);
+    ~MessagesExchange() override;
+
+    void start();
+
+signals:
+    void finished(const modelrelay::RequestRecord &record);
+
+private:
+    void onMetaDataChanged();
+    void onReadyRead();
+    void onReplyFinished();
+    void onClientGone();
+    void onFirstByteTimeout();
+    void onIdleTimeout();
+
+    bool httpStatusIsError() const { return m_httpStatus < 200 || m_httpStatus >= 300; }
+    void beginStreamIfNeeded();
+    void relay(const std::vector<StreamDelta> &deltas);
+    void noteFirstToken();
+    void completeSuccessfully();
+    void completeWithError(const ApiError &error);
+    void abortBackend();
+    void report();
+
+    Setup m_setup;
+    std::unique_ptr<ResponseWriter> m_writer;
+    QPointer<QNetworkAccessManager> m_network;
+    QPointer<QNetworkReply> m_reply;
+    std::optional<StreamEncoder> m_encoder;
+    std::optional<MessageAccumulator> m_accumulator;
+    QTimer m_firstByteTimer;
+    QTimer m_idleTimer;
+    QTimer m_pingTimer;
+    QByteArray m_errorBody;
+    std::vector<StreamDelta> m_deltas; // reused per read to avoid reallocating
+    int m_httpStatus = 0;
+    bool m_receivedBytes = false;
+    bool m_done = false;
+};
+
+} // namespace modelrelay
