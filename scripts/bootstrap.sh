@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what ModelRelay needs on Debian 12 (or 13), then configures and builds it into build/.
+# Usage: scripts/bootstrap.sh [extra cmake arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake ninja-build g++ pkg-config
+  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev libgl-dev
+  curl ca-certificates fonts-dejavu-core
+)
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The end-to-end tests drive the proxy with the official Anthropic SDK.
+if [ -f tests/e2e/package.json ]; then
+  if [ -f tests/e2e/package-lock.json ]; then
+    npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+  else
+    npm install --prefix tests/e2e --no-audit --no-fund --loglevel=error
+  fi
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+cmake --build build
