@@ -1,6 +1,7 @@
 #include "ProxyServer.h"
 
 #include "MessagesExchange.h"
+#include "OriginGuard.h"
 #include "anthropic/ApiError.h"
 #include "anthropic/RequestParser.h"
 #include "backends/BackendProtocol.h"
@@ -137,6 +138,12 @@ void ProxyServer::dispatch(const QHttpServerRequest &request, std::unique_ptr<Re
     case QHttpServerRequest::Method::Post: in.method = "POST"; break;
     case QHttpServerRequest::Method::Head: in.method = "HEAD"; break;
     default: in.method = "OTHER"; break;
+    }
+
+    if (const auto refused = OriginGuard::check(request.value("Origin"), request.value("Host"), m_config.host)) {
+        in.writer->sendComplete(refused->httpStatus(), kJson, refused->toJson());
+        emit logMessage(LogLevel::Warn, refused->message);
+        return;
     }
 
     // Claude Code probes the base URL (HEAD /, HEAD /api/hello) and may post telemetry: answer
