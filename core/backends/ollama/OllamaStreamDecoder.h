@@ -1,9 +1,10 @@
 // Decodes an Ollama /api/chat NDJSON stream into StreamDeltas.
 #pragma once
 
+#include "backends/LineBuffer.h"
 #include "backends/StreamDecoder.h"
 
-#include <QByteArray>
+#include <QJsonObject>
 
 namespace modelrelay {
 
@@ -12,11 +13,16 @@ public:
     void feed(QByteArrayView bytes, std::vector<StreamDelta> &out) override;
     void finish(std::vector<StreamDelta> &out) override;
 
+    int skippedLines() const { return m_skippedLines; }
+
 private:
     void handleLine(QByteArrayView line, std::vector<StreamDelta> &out);
+    void handleObject(const QJsonObject &object, std::vector<StreamDelta> &out);
 
-    QByteArray m_pending;
+    LineBuffer m_lines;
     int m_nextToolIndex = 0;
+    bool m_done = false;
+    int m_skippedLines = 0;
 };
 
 } // namespace modelrelay

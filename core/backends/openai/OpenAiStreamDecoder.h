@@ -1,9 +1,12 @@
 // Decodes an OpenAI Chat Completions SSE stream (data: {...} lines, [DONE]) into StreamDeltas.
 #pragma once
 
+#include "backends/LineBuffer.h"
 #include "backends/StreamDecoder.h"
 
-#include <QByteArray>
+#include <QJsonObject>
+
+#include <vector>
 
 namespace modelrelay {
 
@@ -12,11 +15,18 @@ public:
     void feed(QByteArrayView bytes, std::vector<StreamDelta> &out) override;
     void finish(std::vector<StreamDelta> &out) override;
 
+    int skippedLines() const { return m_skippedLines; }
+
 private:
     void handleLine(QByteArrayView line, std::vector<StreamDelta> &out);
+    void handleChunk(const QJsonObject &chunk, std::vector<StreamDelta> &out);
+    void handleToolCalls(const QJsonArray &calls, std::vector<StreamDelta> &out);
 
-    QByteArray m_pending; // bytes of a line not yet terminated
-    // more parse state as needed
+    LineBuffer m_lines;
+    std::vector<int> m_toolIndices; // backend tool_calls[].index, in order of first appearance
+    bool m_finishSent = false;
+    bool m_done = false;
+    int m_skippedLines = 0;
 };
 
 } // namespace modelrelay
