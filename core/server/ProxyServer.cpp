@@ -57,6 +57,7 @@ struct ProxyServer::Incoming {
 
 ProxyServer::ProxyServer(QObject *parent)
     : QObject(parent)
+    , m_pool(this) // a child, so it follows this object into the worker thread
 {
 }
 

@@ -1,0 +1,61 @@
+#include "HeadlessRunner.h"
+
+#include "ShutdownSignals.h"
+#include "records/RequestRecordFormatter.h"
+#include "server/ProxyService.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+namespace modelrelay {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+void printLine(FILE *stream, const QString &text)
+{
+    std::fputs(qPrintable(text + u'\n'), stream);
+    std::fflush(stream);
+}
+} // namespace
+
+int HeadlessRunner::run(int &argc, char **argv, const LoadedConfig &loaded)
+{
+    QCoreApplication app(argc, argv);
+    const ProxyConfig &config = loaded.config;
+    for (const QString &warning : loaded.warnings)
+        printLine(stderr, u"warning: "_s + warning);
+
+    ProxyService service;
+    ShutdownSignals shutdownSignals;
+    QObject::connect(&shutdownSignals, &ShutdownSignals::shutdownRequested, &app, &QCoreApplication::quit);
+    QObject::connect(&service, &ProxyService::started, &app, [&](const QString &address) {
+        printLine(stdout, u"ModelRelay %1 listening on %2 -> %3 %4"_s.arg(QStringLiteral(MODELRELAY_VERSION), address,
+                                                                           backendKindName(config.backend.kind),
+                                                                           config.backend.baseUrl.toString()));
+        if (config.modelMap.rules.isEmpty() && config.modelMap.defaultModel.isEmpty())
+            printLine(stderr, u"warning: no model map and no DEFAULT_MODEL: every request will fail until one is "
+                              "set (e.g. DEFAULT_MODEL=qwen2.5-coder:32b)"_s);
+        printLine(stdout, u"Use it with: export ANTHROPIC_BASE_URL=%1 ANTHROPIC_API_KEY=modelrelay"_s.arg(address));
+    });
+    QObject::connect(&service, &ProxyService::failed, &app, [&](const QString &message) {
+        printLine(stderr, u"modelrelay: "_s + message);
+        app.exit(1);
+    });
+    QObject::connect(&service, &ProxyService::requestFinished, &app, [&](const RequestRecord &record) {
+        printLine(stdout, RequestRecordFormatter::line(record));
+        if (config.logLevel >= LogLevel::Debug) {
+            for (const QString &note : record.notes)
+                printLine(stdout, u"    note: "_s + note);
+        }
+    });
+    QObject::connect(&service, &ProxyService::logMessage, &app, [&](LogLevel level, const QString &message) {
+        if (level <= config.logLevel)
+            printLine(stderr, logLevelName(level) + u": "_s + message);
+    });
+    service.start(config);
+    return app.exec();
+}
+
+} // namespace modelrelay

@@ -1,0 +1,335 @@
+#include "ConfigLoader.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <utility>
+
+namespace modelrelay {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// One setting as given at one level (flag, environment, config file): where it came from, so
+// an error can name it the way the user wrote it.
+struct Given {
+    QString key;   // canonical name, e.g. "port"
+    QString label; // "PORT", "--port", "config file 'port'"
+    QString value;
+};
+
+struct Names {
+    const char *key;
+    const char *env;
+    const char *flag;
+    const char *valueName;
+    const char *help;
+};
+
+const Names kSettings[] = {
+    {"host", "HOST", "host", "address", "Address to listen on (default 127.0.0.1)."},
+    {"port", "PORT", "port", "port", "Port to listen on (default 8787)."},
+    {"provider", "PROVIDER", "provider", "kind", "Backend kind: ollama (default) or openai (any OpenAI-compatible server)."},
+    {"base_url", "PROVIDER_BASE_URL", "base-url", "url",
+     "Backend URL (default http://127.0.0.1:11434 for ollama, http://127.0.0.1:8080/v1 for openai)."},
+    {"api_key", "PROVIDER_API_KEY", nullptr, nullptr, "Backend API key, sent as a Bearer token (never logged)."},
+    {"default_model", "DEFAULT_MODEL", "default-model", "model", "Backend model for Claude model names no rule maps."},
+    {"model_map", "MODEL_MAP_JSON", "model-map", "json",
+     "Model map as JSON: {\"claude-*haiku*\":\"qwen2.5:7b\",\"claude-*\":{\"model\":\"qwen2.5-coder:32b\",\"max_tokens\":8192,\"context\":65536}}."},
+    {"model_map_file", "MODEL_MAP_FILE", "model-map-file", "file", "The model map JSON, read from a file."},
+    {"timeout_ms", "PROVIDER_TIMEOUT_MS", "timeout-ms", "ms", "How long to wait for the backend's first byte (default 600000)."},
+    {"log_level", "LOG_LEVEL", "log-level", "level", "error, warn, info (default) or debug."},
+    {"ollama_num_ctx", "MODELRELAY_OLLAMA_NUM_CTX", "ollama-num-ctx", "tokens",
+     "Ollama context size when the model rule sets none (default 32768)."},
+    {"max_output_tokens", "MODELRELAY_MAX_OUTPUT_TOKENS", "max-output-tokens", "tokens",
+     "Cap for the max_tokens Claude Code asks for (default: no cap)."},
+    {"keep_billing_header", "MODELRELAY_KEEP_BILLING_HEADER", nullptr, nullptr,
+     "1 keeps Claude Code's x-anthropic-billing-header system line (dropped by default: it defeats prompt caching)."},
+};
+
+bool parseInt(const QString &text, qint64 min, qint64 max, qint64 *out)
+{
+    bool ok = false;
+    const qint64 v = text.trimmed().toLongLong(&ok);
+    if (!ok || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool parseBool(const QString &text, bool *out)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == "1"_L1 || t == "true"_L1 || t == "yes"_L1 || t == "on"_L1)
+        *out = true;
+    else if (t == "0"_L1 || t == "false"_L1 || t == "no"_L1 || t == "off"_L1 || t.isEmpty())
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+class Applier {
+public:
+    Applier(ProxyConfig &config, QStringList &warnings)
+        : m_config(config)
+        , m_warnings(warnings)
+    {
+    }
+
+    // Applies one level's settings; a later level overrides an earlier one.
+    bool apply(const QList<Given> &level, QString *error)
+    {
+        const Given *provider = find(level, "provider");
+        if (provider && !applyOne(*provider, error))
+            return false;
+        for (const Given &given : level) {
+            if (given.key != "provider"_L1 && !applyOne(given, error))
+                return false;
+        }
+        return true;
+    }
+
+private:
+    static const Given *find(const QList<Given> &level, const char *key)
+    {
+        for (const Given &g : level) {
+            if (g.key == QLatin1StringView(key))
+                return &g;
+        }
+        return nullptr;
+    }
+
+    bool applyOne(const Given &g, QString *error)
+    {
+        auto bad = [&](const QString &why) {
+            *error = u"%1: %2"_s.arg(g.label, why);
+            return false;
+        };
+        const QString &v = g.value;
+        qint64 n = 0;
+        if (g.key == "host"_L1) {
+            if (v.trimmed().isEmpty())
+                return bad(u"empty address"_s);
+            m_config.host = v.trimmed();
+        } else if (g.key == "port"_L1) {
+            if (!parseInt(v, 1, 65535, &n))
+                return bad(u"'%1' is not a port number (1-65535)"_s.arg(v));
+            m_config.port = quint16(n);
+        } else if (g.key == "provider"_L1) {
+            BackendKind kind;
+            if (!backendKindFromName(v, &kind))
+                return bad(u"'%1' is not a backend kind (openai, ollama)"_s.arg(v));
+            if (kind != m_config.backend.kind) {
+                // A different kind at this level: its own default URL, unless a URL is given here or above.
+                m_config.backend.kind = kind;
+                m_config.backend.baseUrl = BackendProfile::defaultBaseUrl(kind);
+                m_config.backend.name = kind == BackendKind::Ollama ? u"Ollama"_s : u"OpenAI-compatible"_s;
+            }
+        } else if (g.key == "base_url"_L1) {
+            const QUrl url(v.trimmed(), QUrl::StrictMode);
+            if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1) || url.host().isEmpty())
+                return bad(u"'%1' is not an http(s) URL (e.g. http://127.0.0.1:11434)"_s.arg(v));
+            m_config.backend.baseUrl = url;
+        } else if (g.key == "api_key"_L1) {
+            m_config.backend.apiKey = v.trimmed();
+        } else if (g.key == "default_model"_L1) {
+            m_config.modelMap.defaultModel = v.trimmed();
+        } else if (g.key == "model_map"_L1) {
+            QString why;
+            const auto rules = ModelMap::rulesFromJson(v.toUtf8(), &why);
+            if (!rules)
+                return bad(why);
+            m_config.modelMap.rules = *rules;
+        } else if (g.key == "model_map_file"_L1) {
+            QFile file(v);
+            if (!file.open(QIODevice::ReadOnly))
+                return bad(u"cannot read '%1': %2"_s.arg(v, file.errorString()));
+            QString why;
+            const auto rules = ModelMap::rulesFromJson(file.readAll(), &why);
+            if (!rules)
+                return bad(u"'%1': %2"_s.arg(v, why));
+            m_config.modelMap.rules = *rules;
+        } else if (g.key == "timeout_ms"_L1) {
+            if (!parseInt(v, 1, 24LL * 3600 * 1000, &n))
+                return bad(u"'%1' is not a timeout in milliseconds"_s.arg(v));
+            m_config.backendTimeoutMs = int(n);
+        } else if (g.key == "log_level"_L1) {
+            if (!logLevelFromName(v, &m_config.logLevel))
+                return bad(u"'%1' is not a log level (error, warn, info, debug)"_s.arg(v));
+        } else if (g.key == "ollama_num_ctx"_L1) {
+            if (!parseInt(v, 256, 16 * 1024 * 1024, &n))
+                return bad(u"'%1' is not a context size in tokens (256 or more)"_s.arg(v));
+            m_config.backend.ollamaContextSize = int(n);
+        } else if (g.key == "max_output_tokens"_L1) {
+            if (!parseInt(v, 0, 16 * 1024 * 1024, &n))
+                return bad(u"'%1' is not a number of tokens"_s.arg(v));
+            m_config.backend.maxOutputTokens = int(n);
+        } else if (g.key == "keep_billing_header"_L1) {
+            if (!parseBool(v, &m_config.keepBillingHeader))
+                return bad(u"'%1' is not a boolean (1 or 0)"_s.arg(v));
+        }
+        return true;
+    }
+
+    ProxyConfig &m_config;
+    QStringList &m_warnings;
+};
+
+QList<Given> fromEnvironment(const QProcessEnvironment &env)
+{
+    QList<Given> level;
+    for (const Names &n : kSettings) {
+        const QString name = QString::fromLatin1(n.env);
+        if (env.contains(name) && !env.value(name).isEmpty())
+            level.append({QString::fromLatin1(n.key), name, env.value(name)});
+    }
+    return level;
+}
+
+bool fromConfigFile(const QString &path, QList<Given> *level, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"--config: cannot read '%1': %2"_s.arg(path, file.errorString());
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (!document.isObject()) {
+        *error = u"--config: '%1' is not a JSON object (%2)"_s.arg(path, parseError.errorString());
+        return false;
+    }
+    const QJsonObject object = document.object();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const Names *names = nullptr;
+        for (const Names &n : kSettings) {
+            if (it.key() == QLatin1StringView(n.key))
+                names = &n;
+        }
+        const QString label = u"--config '%1': %2"_s.arg(path, it.key());
+        if (!names) {
+            *error = u"%1: unknown setting"_s.arg(label);
+            return false;
+        }
+        const QJsonValue v = it.value();
+        QString text;
+        if (v.isString())
+            text = v.toString();
+        else if (v.isDouble())
+            text = QString::number(v.toInteger());
+        else if (v.isBool())
+            text = v.toBool() ? u"1"_s : u"0"_s;
+        else if (v.isObject())
+            text = QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+        else if (v.isArray())
+            text = QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+        level->append({it.key(), label, text});
+    }
+    return true;
+}
+
+bool isLoopback(const QString &host)
+{
+    if (host.compare("localhost"_L1, Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+} // namespace
+
+std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, const QProcessEnvironment &env,
+                                               const ProxyConfig &base, QString *error)
+{
+    QCommandLineParser parser;
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({u"h"_s, u"help"_s}, u"Show this help."_s);
+    const QCommandLineOption version({u"v"_s, u"version"_s}, u"Show the version."_s);
+    const QCommandLineOption headless(u"headless"_s, u"Run the proxy without a tray icon or window."_s);
+    const QCommandLineOption show(u"show"_s, u"Open the main window at start."_s);
+    const QCommandLineOption config(u"config"_s, u"Read settings from a JSON file."_s, u"file"_s);
+    const QCommandLineOption settings(u"settings"_s, u"Use this INI file for saved settings."_s, u"file"_s);
+    const QCommandLineOption keepBilling(u"keep-billing-header"_s, u"Keep Claude Code's billing header line."_s);
+    parser.addOptions({help, version, headless, show, config, settings, keepBilling});
+    QList<std::pair<QCommandLineOption, const Names *>> valueOptions;
+    for (const Names &n : kSettings) {
+        if (!n.flag)
+            continue;
+        QCommandLineOption option(QString::fromLatin1(n.flag), QString::fromLatin1(n.help), QString::fromLatin1(n.valueName));
+        parser.addOption(option);
+        valueOptions.append({option, &n});
+    }
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
+        return std::nullopt;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        *error = u"unexpected argument '%1' (see --help)"_s.arg(parser.positionalArguments().constFirst());
+        return std::nullopt;
+    }
+
+    LoadedConfig loaded;
+    loaded.config = base;
+    loaded.launch.headless = parser.isSet(headless);
+    loaded.launch.showWindow = parser.isSet(show);
+    loaded.launch.showHelp = parser.isSet(help);
+    loaded.launch.showVersion = parser.isSet(version);
+    loaded.launch.settingsPath = parser.value(settings);
+
+    QList<Given> fileLevel;
+    if (parser.isSet(config) && !fromConfigFile(parser.value(config), &fileLevel, error))
+        return std::nullopt;
+    QList<Given> flagLevel;
+    for (const auto &[option, names] : valueOptions) {
+        if (parser.isSet(option))
+            flagLevel.append({QString::fromLatin1(names->key), u"--"_s + QString::fromLatin1(names->flag), parser.value(option)});
+    }
+    if (parser.isSet(keepBilling))
+        flagLevel.append({u"keep_billing_header"_s, u"--keep-billing-header"_s, u"1"_s});
+
+    Applier applier(loaded.config, loaded.warnings);
+    for (const QList<Given> &level : {fileLevel, fromEnvironment(env), flagLevel}) {
+        if (!applier.apply(level, error))
+            return std::nullopt;
+    }
+    if (!isLoopback(loaded.config.host))
+        loaded.warnings.append(u"HOST=%1 exposes the proxy to your network: anyone who can reach this machine can use "
+                               "your backend through it"_s.arg(loaded.config.host));
+    return loaded;
+}
+
+QString ConfigLoader::helpText()
+{
+    QString text = u"Usage: modelrelay [options]\n"
+                   "Run Claude Code (or any Anthropic Messages API client) on Ollama or an OpenAI-compatible server.\n\n"
+                   "Options:\n"
+                   "  -h, --help                 Show this help.\n"
+                   "  -v, --version              Show the version.\n"
+                   "  --headless                 Run the proxy without a tray icon or window (no display needed).\n"
+                   "  --show                     Open the main window at start.\n"
+                   "  --config <file>            Read settings from a JSON file (keys: host, port, provider, base_url,\n"
+                   "                             api_key, default_model, model_map, timeout_ms, log_level, ...).\n"
+                   "  --settings <file>          Use this INI file instead of the saved user settings.\n"
+                   "  --keep-billing-header      Keep Claude Code's billing header line in the system prompt.\n"_s;
+    for (const Names &n : kSettings) {
+        if (!n.flag)
+            continue;
+        const QString flag = u"  --%1 <%2>"_s.arg(QString::fromLatin1(n.flag), QString::fromLatin1(n.valueName));
+        text += flag.leftJustified(29) + QString::fromLatin1(n.help) + u'\n';
+    }
+    text += u"\nEnvironment (flags win over the environment, which wins over --config and saved settings):\n"_s;
+    for (const Names &n : kSettings)
+        text += (u"  "_s + QString::fromLatin1(n.env)).leftJustified(33) + QString::fromLatin1(n.help) + u'\n';
+    text += u"\nThe backend API key is read from PROVIDER_API_KEY or the config file only: a key on the command line\n"
+            "would be visible to every user through the process list.\n\n"
+            "Then point Claude Code at the proxy:\n"
+            "  export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay\n"_s;
+    return text;
+}
+
+} // namespace modelrelay

@@ -1,0 +1,157 @@
+#include "SettingsStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSettings>
+
+namespace modelrelay {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+namespace Key {
+const QString host = u"proxy/host"_s;
+const QString port = u"proxy/port"_s;
+const QString backendTimeoutMs = u"proxy/backendTimeoutMs"_s;
+const QString streamIdleTimeoutMs = u"proxy/streamIdleTimeoutMs"_s;
+const QString maxRequestBytes = u"proxy/maxRequestBytes"_s;
+const QString keepBillingHeader = u"proxy/keepBillingHeader"_s;
+const QString logLevel = u"proxy/logLevel"_s;
+const QString modelRules = u"models/rules"_s;
+const QString defaultModel = u"models/default"_s;
+const QString profiles = u"backends"_s;
+const QString activeProfile = u"backends/active"_s;
+const QString name = u"name"_s;
+const QString kind = u"kind"_s;
+const QString baseUrl = u"baseUrl"_s;
+const QString apiKey = u"apiKey"_s;
+const QString ollamaContextSize = u"ollamaContextSize"_s;
+const QString maxOutputTokens = u"maxOutputTokens"_s;
+} // namespace Key
+
+QList<BackendProfile> defaultProfiles()
+{
+    BackendProfile ollama;
+    BackendProfile openai;
+    openai.name = u"OpenAI-compatible (local)"_s;
+    openai.kind = BackendKind::OpenAI;
+    openai.baseUrl = BackendProfile::defaultBaseUrl(BackendKind::OpenAI);
+    return {ollama, openai};
+}
+} // namespace
+
+SettingsStore::SettingsStore()
+    : m_settings(std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope, u"ModelRelay"_s,
+                                             u"ModelRelay"_s))
+{
+}
+
+SettingsStore::SettingsStore(const QString &iniPath)
+    : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
+{
+}
+
+SettingsStore::~SettingsStore() = default;
+
+bool SettingsStore::hasSavedConfig() const
+{
+    return m_settings->contains(Key::port) || m_settings->contains(Key::activeProfile);
+}
+
+QString SettingsStore::location() const
+{
+    return m_settings->fileName();
+}
+
+ProxyConfig SettingsStore::load() const
+{
+    ProxyConfig config;
+    const QSettings &s = *m_settings;
+    config.host = s.value(Key::host, config.host).toString();
+    config.port = quint16(s.value(Key::port, config.port).toUInt());
+    config.backendTimeoutMs = s.value(Key::backendTimeoutMs, config.backendTimeoutMs).toInt();
+    config.streamIdleTimeoutMs = s.value(Key::streamIdleTimeoutMs, config.streamIdleTimeoutMs).toInt();
+    config.maxRequestBytes = s.value(Key::maxRequestBytes, config.maxRequestBytes).toLongLong();
+    config.keepBillingHeader = s.value(Key::keepBillingHeader, false).toBool();
+    logLevelFromName(s.value(Key::logLevel).toString(), &config.logLevel);
+    QString ignored;
+    if (const auto rules = ModelMap::rulesFromJson(s.value(Key::modelRules).toByteArray(), &ignored))
+        config.modelMap.rules = *rules;
+    config.modelMap.defaultModel = s.value(Key::defaultModel).toString();
+    const QList<BackendProfile> all = profiles();
+    config.backend = all.value(qBound(0, activeProfileIndex(), int(all.size()) - 1));
+    return config;
+}
+
+void SettingsStore::save(const ProxyConfig &config)
+{
+    QSettings &s = *m_settings;
+    s.setValue(Key::host, config.host);
+    s.setValue(Key::port, config.port);
+    s.setValue(Key::backendTimeoutMs, config.backendTimeoutMs);
+    s.setValue(Key::streamIdleTimeoutMs, config.streamIdleTimeoutMs);
+    s.setValue(Key::maxRequestBytes, config.maxRequestBytes);
+    s.setValue(Key::keepBillingHeader, config.keepBillingHeader);
+    s.setValue(Key::logLevel, logLevelName(config.logLevel));
+    s.setValue(Key::modelRules, QJsonDocument(config.modelMap.rulesToJson()).toJson(QJsonDocument::Compact));
+    s.setValue(Key::defaultModel, config.modelMap.defaultModel);
+
+    // The active profile is the one the configuration runs on: keep the saved list in step.
+    QList<BackendProfile> all = profiles();
+    const int active = qBound(0, activeProfileIndex(), int(all.size()) - 1);
+    all[active] = config.backend;
+    saveProfiles(all);
+    s.sync();
+}
+
+QList<BackendProfile> SettingsStore::profiles() const
+{
+    QSettings &s = *m_settings;
+    const int count = s.beginReadArray(Key::profiles);
+    QList<BackendProfile> result;
+    for (int i = 0; i < count; ++i) {
+        s.setArrayIndex(i);
+        BackendProfile p;
+        p.name = s.value(Key::name, p.name).toString();
+        backendKindFromName(s.value(Key::kind).toString(), &p.kind);
+        p.baseUrl = QUrl(s.value(Key::baseUrl, BackendProfile::defaultBaseUrl(p.kind).toString()).toString());
+        p.apiKey = s.value(Key::apiKey).toString();
+        p.ollamaContextSize = s.value(Key::ollamaContextSize, p.ollamaContextSize).toInt();
+        p.maxOutputTokens = s.value(Key::maxOutputTokens, 0).toInt();
+        result.append(p);
+    }
+    s.endArray();
+    return result.isEmpty() ? defaultProfiles() : result;
+}
+
+void SettingsStore::saveProfiles(const QList<BackendProfile> &profiles)
+{
+    QSettings &s = *m_settings;
+    s.remove(Key::profiles + u"/size"_s);
+    s.beginWriteArray(Key::profiles, int(profiles.size()));
+    for (int i = 0; i < profiles.size(); ++i) {
+        s.setArrayIndex(i);
+        const BackendProfile &p = profiles.at(i);
+        s.setValue(Key::name, p.name);
+        s.setValue(Key::kind, backendKindName(p.kind));
+        s.setValue(Key::baseUrl, p.baseUrl.toString());
+        s.setValue(Key::apiKey, p.apiKey);
+        s.setValue(Key::ollamaContextSize, p.ollamaContextSize);
+        s.setValue(Key::maxOutputTokens, p.maxOutputTokens);
+    }
+    s.endArray();
+    s.sync();
+}
+
+int SettingsStore::activeProfileIndex() const
+{
+    return m_settings->value(Key::activeProfile, 0).toInt();
+}
+
+void SettingsStore::setActiveProfileIndex(int index)
+{
+    m_settings->setValue(Key::activeProfile, index);
+    m_settings->sync();
+}
+
+} // namespace modelrelay
