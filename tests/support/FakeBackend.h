@@ -1,0 +1,98 @@
+// A model server for tests and benchmarks that speaks the exact OpenAI Chat Completions (SSE)
+// or Ollama /api/chat (NDJSON) wire format over real sockets, records what it was sent, and
+// answers from a script: text, reasoning, tool calls split into fragments, errors, delays,
+// cut connections and stalls.
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QQueue>
+#include <QString>
+#include <QStringList>
+
+class QTcpServer;
+class QTcpSocket;
+
+namespace modelrelay::testing {
+
+class FakeBackend : public QObject {
+    Q_OBJECT
+public:
+    enum class Kind { OpenAI, Ollama };
+
+    struct ToolCall {
+        QString id;   // OpenAI only; Ollama sends none
+        QString name;
+        QByteArray argumentsJson;
+        int fragments = 3; // OpenAI: the arguments string is split into this many chunks
+    };
+
+    struct Reply {
+        int status = 200;
+        QByteArray rawBody;     // sent as is (with contentType) when non-empty, or when status != 200
+        QByteArray contentType = "application/json";
+        QStringList reasoning;
+        QStringList text;
+        QList<ToolCall> toolCalls;
+        QString finishReason;   // "" = derived: "tool_calls"/"stop" (OpenAI), "stop" (Ollama)
+        int promptTokens = 12;
+        int completionTokens = 7;
+        int firstByteDelayMs = 0;
+        int chunkDelayMs = 0;
+        int cutAfterChunks = -1;   // close the connection after this many body chunks
+        int stallAfterChunks = -1; // stop sending (keep the connection open) after this many
+        bool sendDone = true;      // OpenAI "data: [DONE]"
+        bool includeUsage = true;  // when the client asked for it
+    };
+
+    struct Recorded {
+        QByteArray method;
+        QByteArray path;
+        QHash<QByteArray, QByteArray> headers; // names in lower case
+        QByteArray body;
+        QJsonObject json() const;
+    };
+
+    explicit FakeBackend(Kind kind, QObject *parent = nullptr);
+    ~FakeBackend() override;
+
+    bool listen(quint16 port = 0);
+    quint16 port() const;
+    QString baseUrl() const; // OpenAI: http://127.0.0.1:PORT/v1, Ollama: http://127.0.0.1:PORT
+    Kind kind() const { return m_kind; }
+
+    void enqueue(const Reply &reply);
+    QList<Recorded> requests() const { return m_requests; }
+    int clientsClosedMidAnswer() const { return m_closedMidAnswer; }
+
+    // For the command-line server and the benchmark: default answers of N words, paced.
+    void setDefaultAnswer(int words, int wordDelayMs, int firstByteDelayMs);
+
+signals:
+    void requestReceived();
+    void clientClosedMidAnswer();
+
+private:
+    struct Connection;
+    void onNewConnection();
+    void onReadyRead(Connection *connection);
+    void handle(Connection *connection, const Recorded &request);
+    Reply defaultReply(const QJsonObject &request) const;
+    QList<QByteArray> streamChunks(const Reply &reply, const QJsonObject &request) const;
+    QByteArray completeAnswer(const Reply &reply, const QJsonObject &request) const;
+    void sendChunks(Connection *connection, QList<QByteArray> chunks, const Reply &reply);
+
+    Kind m_kind;
+    QTcpServer *m_server;
+    QQueue<Reply> m_replies;
+    QList<Recorded> m_requests;
+    int m_closedMidAnswer = 0;
+    int m_defaultWords = 0;
+    int m_defaultWordDelayMs = 0;
+    int m_defaultFirstByteDelayMs = 0;
+};
+
+} // namespace modelrelay::testing
