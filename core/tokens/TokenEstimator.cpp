@@ -8,9 +8,9 @@ namespace {
 
 // Rough costs, chosen to land near what BPE tokenizers of current open models (Qwen, Llama,
 // Mistral) report for English prose, code and JSON schemas: a common English word is one token,
-// long words split about every four letters, digits group by up to three, each symbol costs one,
+// long words split about every six letters, digits group by up to three, each symbol costs one,
 // and spaces ride along with the following word.
-constexpr int kLettersPerToken = 4;
+constexpr int kLettersPerToken = 6;
 constexpr int kDigitsPerToken = 3;
 constexpr int kMessageOverhead = 4;  // role markers and separators of a chat template
 constexpr int kToolOverhead = 8;     // the template's wrapping of one tool definition
