@@ -75,9 +75,8 @@ bool parseBool(const QString &text, bool *out)
 
 class Applier {
 public:
-    Applier(ProxyConfig &config, QStringList &warnings)
+    explicit Applier(ProxyConfig &config)
         : m_config(config)
-        , m_warnings(warnings)
     {
     }
 
@@ -92,6 +91,14 @@ public:
                 return false;
         }
         return true;
+    }
+
+    // The saved URL belongs to the saved kind: a run that switches kind without naming a URL
+    // gets the new kind's default.
+    void finish(BackendKind savedKind)
+    {
+        if (m_config.backend.kind != savedKind && !m_baseUrlGiven)
+            m_config.backend.baseUrl = BackendProfile::defaultBaseUrl(m_config.backend.kind);
     }
 
 private:
@@ -125,9 +132,7 @@ private:
             if (!backendKindFromName(v, &kind))
                 return bad(u"'%1' is not a backend kind (openai, ollama)"_s.arg(v));
             if (kind != m_config.backend.kind) {
-                // A different kind at this level: its own default URL, unless a URL is given here or above.
                 m_config.backend.kind = kind;
-                m_config.backend.baseUrl = BackendProfile::defaultBaseUrl(kind);
                 m_config.backend.name = kind == BackendKind::Ollama ? u"Ollama"_s : u"OpenAI-compatible"_s;
             }
         } else if (g.key == "base_url"_L1) {
@@ -135,6 +140,7 @@ private:
             if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1) || url.host().isEmpty())
                 return bad(u"'%1' is not an http(s) URL (e.g. http://127.0.0.1:11434)"_s.arg(v));
             m_config.backend.baseUrl = url;
+            m_baseUrlGiven = true;
         } else if (g.key == "api_key"_L1) {
             m_config.backend.apiKey = v.trimmed();
         } else if (g.key == "default_model"_L1) {
@@ -177,7 +183,7 @@ private:
     }
 
     ProxyConfig &m_config;
-    QStringList &m_warnings;
+    bool m_baseUrlGiven = false;
 };
 
 QList<Given> fromEnvironment(const QProcessEnvironment &env)
@@ -292,11 +298,12 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
     if (parser.isSet(keepBilling))
         flagLevel.append({u"keep_billing_header"_s, u"--keep-billing-header"_s, u"1"_s});
 
-    Applier applier(loaded.config, loaded.warnings);
+    Applier applier(loaded.config);
     for (const QList<Given> &level : {fileLevel, fromEnvironment(env), flagLevel}) {
         if (!applier.apply(level, error))
             return std::nullopt;
     }
+    applier.finish(base.backend.kind);
     if (!isLoopback(loaded.config.host))
         loaded.warnings.append(u"HOST=%1 exposes the proxy to your network: anyone who can reach this machine can use "
                                "your backend through it"_s.arg(loaded.config.host));
