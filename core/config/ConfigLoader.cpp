@@ -124,8 +124,8 @@ private:
                 return bad(u"empty address"_s);
             m_config.host = v.trimmed();
         } else if (g.key == "port"_L1) {
-            if (!parseInt(v, 1, 65535, &n))
-                return bad(u"'%1' is not a port number (1-65535)"_s.arg(v));
+            if (!parseInt(v, 0, 65535, &n))
+                return bad(u"'%1' is not a port number (1-65535, or 0 for any free port)"_s.arg(v));
             m_config.port = quint16(n);
         } else if (g.key == "provider"_L1) {
             BackendKind kind;

@@ -25,7 +25,7 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("env");
         QTest::addColumn<QByteArray>("message");
-        QTest::newRow("PORT") << QStringList{"--headless"} << "PORT=abc" << QByteArray("modelrelay: PORT: 'abc' is not a port number (1-65535)");
+        QTest::newRow("PORT") << QStringList{"--headless"} << "PORT=abc" << QByteArray("modelrelay: PORT: 'abc' is not a port number (1-65535, or 0 for any free port)");
         QTest::newRow("--provider") << QStringList{"--headless", "--provider", "foo"} << "" << QByteArray("modelrelay: --provider: 'foo' is not a backend kind");
     }
     void badConfigurationExitsWithTwo()

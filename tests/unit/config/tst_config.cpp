@@ -265,7 +265,7 @@ void TestConfig::errorsNameTheSetting_data()
     QTest::addColumn<QString>("envName");
     QTest::addColumn<QString>("envValue");
     QTest::addColumn<QString>("message");
-    QTest::newRow("PORT") << QStringList{} << "PORT" << "abc" << "PORT: 'abc' is not a port number (1-65535)";
+    QTest::newRow("PORT") << QStringList{} << "PORT" << "abc" << "PORT: 'abc' is not a port number (1-65535, or 0 for any free port)";
     QTest::newRow("PORT range") << QStringList{} << "PORT" << "70000" << "PORT: '70000' is not a port number";
     QTest::newRow("--port") << QStringList{"--port", "x"} << "" << "" << "--port: 'x' is not a port number";
     QTest::newRow("PROVIDER") << QStringList{} << "PROVIDER" << "foo" << "PROVIDER: 'foo' is not a backend kind (openai, ollama)";
