@@ -40,6 +40,9 @@ void ConnectionTracker::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
+    // Stream events are small writes spaced in time: without TCP_NODELAY, Nagle's algorithm holds
+    // each one until the client's delayed ACK (~40 ms) arrives.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const quint16 port = socket->peerPort();
     m_sockets.insert(port, socket);
     connect(socket, &QObject::destroyed, this, [this, port, socket] {

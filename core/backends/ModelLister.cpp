@@ -1,0 +1,67 @@
+#include "ModelLister.h"
+
+#include "BackendErrorTranslator.h"
+#include "ChatShaping.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+namespace modelrelay {
+
+using namespace Qt::Literals::StringLiterals;
+
+ModelLister::ModelLister(QObject *parent)
+    : QObject(parent)
+    , m_network(new QNetworkAccessManager(this))
+{
+}
+
+QStringList ModelLister::parseModelList(BackendKind kind, const QByteArray &body)
+{
+    const QJsonObject root = QJsonDocument::fromJson(body).object();
+    QStringList names;
+    const QJsonArray entries = root.value(kind == BackendKind::Ollama ? "models"_L1 : "data"_L1).toArray();
+    for (const QJsonValue &entry : entries) {
+        const QJsonObject o = entry.toObject();
+        const QString name = o.value(kind == BackendKind::Ollama ? "name"_L1 : "id"_L1).toString();
+        if (!name.isEmpty())
+            names.append(name);
+    }
+    names.sort(Qt::CaseInsensitive);
+    return names;
+}
+
+void ModelLister::list(const BackendProfile &profile, int timeoutMs)
+{
+    if (m_reply)
+        m_reply->abort();
+    QNetworkRequest request(
+        ChatShaping::endpoint(profile.baseUrl, profile.kind == BackendKind::Ollama ? u"api/tags"_s : u"models"_s));
+    if (!profile.apiKey.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + profile.apiKey.toUtf8());
+    request.setTransferTimeout(timeoutMs);
+    QNetworkReply *reply = m_network->get(request);
+    m_reply = reply;
+    const BackendContext context{profile.kind, profile.baseUrl.toString(), QString()};
+    connect(reply, &QNetworkReply::finished, this, [this, reply, context] {
+        reply->deleteLater();
+        if (reply->error() == QNetworkReply::OperationCanceledError && m_reply != reply)
+            return; // superseded by a newer request
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->readAll();
+        if (status >= 400) {
+            emit failed(BackendErrorTranslator::fromHttpStatus(context, status, body).message);
+            return;
+        }
+        if (reply->error() != QNetworkReply::NoError) {
+            emit failed(BackendErrorTranslator::fromNetworkError(context, reply->error(), reply->errorString()).message);
+            return;
+        }
+        emit listed(parseModelList(context.kind, body));
+    });
+}
+
+} // namespace modelrelay

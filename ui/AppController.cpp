@@ -1,0 +1,137 @@
+#include "AppController.h"
+
+namespace modelrelay {
+
+AppController::AppController(std::unique_ptr<SettingsStore> settings, const ProxyConfig &effective, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_config(effective)
+    , m_profiles(m_settings->profiles())
+    , m_active(qBound(0, m_settings->activeProfileIndex(), int(m_profiles.size()) - 1))
+{
+    // Flags and environment may have changed the backend for this run: show what runs.
+    m_profiles[m_active] = m_config.backend;
+    connect(&m_service, &ProxyService::started, this, [this](const QString &address) {
+        m_address = address;
+        m_lastError.clear();
+        setState(State::Running);
+    });
+    connect(&m_service, &ProxyService::stopped, this, [this] {
+        m_address.clear();
+        setState(State::Stopped);
+    });
+    connect(&m_service, &ProxyService::failed, this, [this](const QString &message) {
+        m_address.clear();
+        m_lastError = message;
+        setState(State::Failed);
+        emit errorOccurred(message);
+    });
+    connect(&m_service, &ProxyService::requestFinished, this, [this](const RequestRecord &record) {
+        if (record.status >= 500 && !record.error.isEmpty()) {
+            m_lastError = record.error;
+            emit errorOccurred(record.error);
+        }
+        emit requestFinished(record);
+    });
+}
+
+AppController::~AppController() = default;
+
+void AppController::setState(State state)
+{
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void AppController::start()
+{
+    setState(State::Starting);
+    m_service.start(m_config);
+}
+
+void AppController::stop()
+{
+    m_service.stop();
+}
+
+void AppController::toggle()
+{
+    if (m_state == State::Running || m_state == State::Starting)
+        stop();
+    else
+        start();
+}
+
+void AppController::apply()
+{
+    m_service.setConfig(m_config);
+    m_settings->saveProfiles(m_profiles);
+    m_settings->setActiveProfileIndex(m_active);
+    m_settings->save(m_config);
+    emit configChanged();
+}
+
+void AppController::setActiveProfile(int index)
+{
+    if (index < 0 || index >= m_profiles.size() || index == m_active)
+        return;
+    m_active = index;
+    m_config.backend = m_profiles.at(index);
+    apply();
+    emit profilesChanged();
+}
+
+void AppController::updateProfile(int index, const BackendProfile &profile)
+{
+    if (index < 0 || index >= m_profiles.size() || m_profiles.at(index) == profile)
+        return;
+    m_profiles[index] = profile;
+    if (index == m_active)
+        m_config.backend = profile;
+    apply();
+    emit profilesChanged();
+}
+
+int AppController::addProfile(const BackendProfile &profile)
+{
+    m_profiles.append(profile);
+    m_settings->saveProfiles(m_profiles);
+    emit profilesChanged();
+    return int(m_profiles.size()) - 1;
+}
+
+void AppController::removeProfile(int index)
+{
+    if (m_profiles.size() <= 1 || index < 0 || index >= m_profiles.size())
+        return;
+    m_profiles.removeAt(index);
+    if (m_active >= m_profiles.size() || index == m_active) {
+        m_active = qMin(m_active, int(m_profiles.size()) - 1);
+        m_config.backend = m_profiles.at(m_active);
+    } else if (index < m_active) {
+        --m_active;
+    }
+    apply();
+    emit profilesChanged();
+}
+
+void AppController::setModelMap(const QList<ModelRule> &rules, const QString &defaultModel)
+{
+    if (m_config.modelMap.rules == rules && m_config.modelMap.defaultModel == defaultModel)
+        return;
+    m_config.modelMap.rules = rules;
+    m_config.modelMap.defaultModel = defaultModel;
+    apply();
+}
+
+void AppController::setListenPort(quint16 port)
+{
+    if (port == m_config.port)
+        return;
+    m_config.port = port;
+    if (m_state == State::Running)
+        setState(State::Starting); // the service restarts its listener
+    apply();
+}
+
+} // namespace modelrelay

@@ -1,0 +1,151 @@
+#include "MainWindow.h"
+
+#include "AppController.h"
+#include "ClipboardSetup.h"
+#include "TrayController.h"
+#include "UiResources.h"
+#include "pages/BackendsPage.h"
+#include "pages/ModelMapPage.h"
+#include "pages/RequestsPage.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace modelrelay {
+
+MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsModel *totals, QWidget *parent)
+    : QMainWindow(parent)
+    , m_app(app)
+    , m_tabs(new QTabWidget)
+    , m_requests(new RequestsPage(log, totals))
+    , m_modelMap(new ModelMapPage(app))
+    , m_backends(new BackendsPage(app))
+    , m_state(new QLabel)
+    , m_statusAddress(new QLabel)
+    , m_statusBackend(new QLabel)
+    , m_statusError(new QLabel)
+    , m_toggle(new QPushButton)
+    , m_copy(new QPushButton(tr("Copy Claude Code setup")))
+{
+    UiResources::ensureLoaded();
+    setWindowTitle(tr("ModelRelay"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/modelrelay.svg")));
+    resize(1040, 680);
+
+    m_tabs->addTab(m_requests, tr("Requests"));
+    m_tabs->addTab(m_modelMap, tr("Model map"));
+    m_tabs->addTab(m_backends, tr("Backends"));
+    connect(m_backends, &BackendsPage::modelsListed, m_modelMap, &ModelMapPage::setBackendModels);
+
+    auto *header = new QHBoxLayout;
+    m_state->setTextFormat(Qt::RichText);
+    m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    header->addWidget(m_state, 1);
+    header->addWidget(m_copy);
+    header->addWidget(m_toggle);
+    connect(m_toggle, &QPushButton::clicked, &m_app, &AppController::toggle);
+    connect(m_copy, &QPushButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(ClipboardSetup::setupLine(m_app.address()));
+        statusBar()->showMessage(tr("Copied: paste it into the terminal where you run claude."), 4000);
+    });
+
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->addLayout(header);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
+
+    m_statusError->setStyleSheet(QStringLiteral("color:#c0392b"));
+    statusBar()->addWidget(m_statusAddress);
+    statusBar()->addWidget(m_statusBackend);
+    statusBar()->addPermanentWidget(m_statusError, 1);
+
+    QMenu *file = menuBar()->addMenu(tr("&ModelRelay"));
+    file->addAction(tr("Start / stop proxy"), &m_app, &AppController::toggle);
+    file->addAction(tr("Copy Claude Code setup"), m_copy, &QPushButton::click);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About ModelRelay"), this, &MainWindow::showAbout);
+
+    connect(&m_app, &AppController::stateChanged, this, &MainWindow::refresh);
+    connect(&m_app, &AppController::configChanged, this, &MainWindow::refresh);
+    connect(&m_app, &AppController::errorOccurred, this, &MainWindow::refresh);
+    refresh();
+}
+
+void MainWindow::refresh()
+{
+    const ProxyConfig &config = m_app.config();
+    const auto state = m_app.state();
+    setWindowIcon(state == AppController::State::Running ? QIcon(QStringLiteral(":/icons/modelrelay.svg"))
+                                                         : TrayController::iconFor(state));
+    QString headline;
+    switch (state) {
+    case AppController::State::Running:
+        headline = tr("<b style='color:#2e7d32'>●</b> Proxy running on <b>%1</b>").arg(m_app.address());
+        break;
+    case AppController::State::Starting: headline = tr("<b style='color:#8a8f98'>●</b> Starting…"); break;
+    case AppController::State::Stopped: headline = tr("<b style='color:#8a8f98'>●</b> Proxy stopped"); break;
+    case AppController::State::Failed:
+        headline = tr("<b style='color:#c0392b'>●</b> Proxy not running: %1").arg(m_app.lastError().toHtmlEscaped());
+        break;
+    }
+    m_state->setText(headline);
+    const bool on = state == AppController::State::Running || state == AppController::State::Starting;
+    m_toggle->setText(on ? tr("Stop proxy") : tr("Start proxy"));
+    m_copy->setEnabled(state == AppController::State::Running);
+    m_statusAddress->setText(state == AppController::State::Running ? tr("Listening on %1").arg(m_app.address())
+                                                                    : tr("Not listening (port %1)").arg(config.port));
+    m_statusBackend->setText(tr("Backend: %1 — %2").arg(config.backend.name, config.backend.baseUrl.toString()));
+    m_statusError->setText(m_app.lastError().isEmpty() ? QString() : tr("Last error: %1").arg(m_app.lastError()));
+    m_statusError->setToolTip(m_app.lastError());
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About ModelRelay"),
+                       tr("<h3>ModelRelay %1</h3>"
+                          "<p>Run Claude Code on the models you choose: Ollama or any OpenAI-compatible server.</p>"
+                          "<p>Copyright © 2026 the ModelRelay developers.</p>"
+                          "<p>This program is free software: you can redistribute it and/or modify it under the terms of "
+                          "the <b>GNU General Public License, version 3</b>, as published by the Free Software Foundation. "
+                          "It comes with ABSOLUTELY NO WARRANTY. ModelRelay is GPL-3.0 because it links QtHttpServer, "
+                          "which is licensed under GPL-3.0 only. See the LICENSE file or "
+                          "<a href='https://www.gnu.org/licenses/gpl-3.0.html'>gnu.org/licenses/gpl-3.0</a>.</p>"
+                          "<p>Built with Qt %2. Settings: %3</p>")
+                           .arg(QStringLiteral(MODELRELAY_VERSION), QString::fromLatin1(qVersion()),
+                                m_app.settingsLocation().toHtmlEscaped()));
+}
+
+void MainWindow::bringToFront()
+{
+    show();
+    setWindowState((windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+    raise();
+    activateWindow();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    // With a tray icon the window only hides: the proxy keeps serving Claude Code.
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        hide();
+        event->ignore();
+        return;
+    }
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace modelrelay

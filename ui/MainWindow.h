@@ -1,0 +1,51 @@
+// The "ModelRelay" window: request log, model map and backends, with the proxy's state on top.
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QPushButton;
+class QTabWidget;
+
+namespace modelrelay {
+
+class AppController;
+class BackendsPage;
+class ModelMapPage;
+class ModelTotalsModel;
+class RequestLogModel;
+class RequestsPage;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    MainWindow(AppController &app, RequestLogModel *log, ModelTotalsModel *totals, QWidget *parent = nullptr);
+
+    QTabWidget *tabs() const { return m_tabs; }
+    RequestsPage *requestsPage() const { return m_requests; }
+    ModelMapPage *modelMapPage() const { return m_modelMap; }
+    BackendsPage *backendsPage() const { return m_backends; }
+    QPushButton *toggleButton() const { return m_toggle; }
+    void showAbout();
+    void bringToFront();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void refresh();
+
+    AppController &m_app;
+    QTabWidget *m_tabs;
+    RequestsPage *m_requests;
+    ModelMapPage *m_modelMap;
+    BackendsPage *m_backends;
+    QLabel *m_state;
+    QLabel *m_statusAddress;
+    QLabel *m_statusBackend;
+    QLabel *m_statusError;
+    QPushButton *m_toggle;
+    QPushButton *m_copy;
+};
+
+} // namespace modelrelay

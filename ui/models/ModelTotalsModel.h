@@ -1,0 +1,39 @@
+// Totals per client model (requests, errors, backend-reported tokens), fed by the same records
+// as the request log.
+#pragma once
+
+#include "records/RequestRecord.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+
+namespace modelrelay {
+
+class ModelTotalsModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Model, Requests, Errors, Input, Output, ColumnCount };
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+public slots:
+    void add(const modelrelay::RequestRecord &record);
+    void clear();
+
+private:
+    struct Totals {
+        QString model;
+        int requests = 0;
+        int errors = 0;
+        qint64 input = 0;
+        qint64 output = 0;
+    };
+    QList<Totals> m_rows;
+};
+
+} // namespace modelrelay

@@ -1,0 +1,54 @@
+// The backend profiles: which one is used, and each one's kind, URL, key and limits, with a
+// connection test that lists the backend's models.
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+
+namespace modelrelay {
+
+class AppController;
+class ModelLister;
+
+class BackendsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit BackendsPage(AppController &app, QWidget *parent = nullptr);
+
+    QListWidget *list() const { return m_list; }
+    QLineEdit *baseUrl() const { return m_url; }
+    QLineEdit *apiKey() const { return m_key; }
+    QPushButton *useButton() const { return m_use; }
+    QPushButton *testButton() const { return m_test; }
+    QLabel *testResult() const { return m_result; }
+
+signals:
+    void modelsListed(const QStringList &models);
+
+private:
+    void reloadList();
+    void showProfile(int row);
+    void saveEdits();
+
+    AppController &m_app;
+    QListWidget *m_list;
+    QLineEdit *m_name;
+    QComboBox *m_kind;
+    QLineEdit *m_url;
+    QLineEdit *m_key;
+    QSpinBox *m_context;
+    QSpinBox *m_maxTokens;
+    QPushButton *m_use;
+    QPushButton *m_test;
+    QLabel *m_result;
+    ModelLister *m_lister;
+    bool m_loading = false;
+};
+
+} // namespace modelrelay

@@ -1,0 +1,126 @@
+#include "RequestsPage.h"
+
+#include "models/ModelTotalsModel.h"
+#include "models/RequestLogModel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QFontDatabase>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace modelrelay {
+
+RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidget *parent)
+    : QWidget(parent)
+    , m_log(log)
+    , m_table(new QTableView)
+    , m_details(new QPlainTextEdit)
+{
+    m_table->setModel(log);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Model, QHeaderView::Stretch);
+    // Contents-sized columns are measured on the rows present at layout time; the clock column
+    // must fit "00:00:00" before the first request arrives.
+    m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Time, QHeaderView::Fixed);
+    m_table->setColumnWidth(RequestLogModel::Time, m_table->fontMetrics().horizontalAdvance(QStringLiteral("00:00:00")) + 16);
+    m_table->setWordWrap(false);
+
+    m_details->setReadOnly(true);
+    m_details->setPlaceholderText(tr("Select a request to see its details."));
+    m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+
+    auto *totalsView = new QTableView;
+    totalsView->setModel(totals);
+    totalsView->verticalHeader()->hide();
+    totalsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    totalsView->horizontalHeader()->setSectionResizeMode(ModelTotalsModel::Model, QHeaderView::Stretch);
+    totalsView->setSelectionMode(QAbstractItemView::NoSelection);
+    totalsView->setWordWrap(false);
+
+    auto *clear = new QPushButton(tr("Clear log"));
+    connect(clear, &QPushButton::clicked, this, [log, totals] {
+        log->clear();
+        totals->clear();
+    });
+
+    auto *detailsBox = new QWidget;
+    auto *detailsLayout = new QVBoxLayout(detailsBox);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    detailsLayout->addWidget(new QLabel(tr("<b>Request details</b>")));
+    detailsLayout->addWidget(m_details);
+    auto *totalsBox = new QWidget;
+    auto *totalsLayout = new QVBoxLayout(totalsBox);
+    totalsLayout->setContentsMargins(0, 0, 0, 0);
+    auto *totalsHeader = new QHBoxLayout;
+    totalsHeader->addWidget(new QLabel(tr("<b>Totals per model</b>")));
+    totalsHeader->addStretch();
+    totalsHeader->addWidget(clear);
+    totalsLayout->addLayout(totalsHeader);
+    totalsLayout->addWidget(totalsView);
+
+    auto *bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(detailsBox);
+    bottom->addWidget(totalsBox);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 2);
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_table);
+    split->addWidget(bottom);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RequestsPage::showDetails);
+    // Follow the newest request unless the user scrolled up to read an older one.
+    connect(log, &RequestLogModel::recordsAdded, this, [this] {
+        QScrollBar *bar = m_table->verticalScrollBar();
+        if (bar->value() >= bar->maximum() - 2)
+            m_table->scrollToBottom();
+    });
+}
+
+void RequestsPage::showDetails()
+{
+    const QModelIndex current = m_table->currentIndex();
+    if (!current.isValid()) {
+        m_details->clear();
+        return;
+    }
+    const RequestRecord r = m_log->record(current.row());
+    auto tokens = [](const std::optional<int> &v) { return v ? QString::number(*v) : tr("not reported"); };
+    QStringList lines;
+    lines << tr("Request #%1 at %2").arg(r.id).arg(r.startedAt.toString(Qt::ISODateWithMs));
+    lines << tr("Endpoint:        %1").arg(r.endpoint);
+    lines << tr("Client model:    %1").arg(r.clientModel);
+    lines << tr("Backend model:   %1, on %2").arg(r.backendModel.isEmpty() ? tr("none") : r.backendModel, r.backendName);
+    lines << tr("Mode:            %1").arg(r.stream ? tr("streaming (SSE)") : tr("JSON"));
+    lines << tr("HTTP status:     %1").arg(r.status);
+    lines << tr("Input tokens:    ~%1 estimated, %2 by the backend").arg(r.estimatedInputTokens).arg(tokens(r.inputTokens));
+    lines << tr("Output tokens:   %1").arg(tokens(r.outputTokens));
+    lines << tr("First token:     %1").arg(r.timeToFirstTokenMs >= 0 ? tr("%1 ms").arg(r.timeToFirstTokenMs) : tr("none"));
+    lines << tr("Duration:        %1 ms").arg(r.durationMs);
+    if (!r.stopReason.isEmpty())
+        lines << tr("Stop reason:     %1").arg(r.stopReason);
+    if (!r.error.isEmpty())
+        lines << QString() << tr("Error: %1").arg(r.error);
+    if (!r.notes.isEmpty()) {
+        lines << QString() << tr("Notes:");
+        for (const QString &note : r.notes)
+            lines << QStringLiteral("  • ") + note;
+    }
+    m_details->setPlainText(lines.join(QLatin1Char('\n')));
+}
+
+} // namespace modelrelay
