@@ -5,7 +5,6 @@
 #include "server/ProxyService.h"
 
 #include <QCoreApplication>
-
 #include <cstdio>
 
 namespace modelrelay {
@@ -13,15 +12,13 @@ namespace modelrelay {
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-void printLine(FILE *stream, const QString &text)
-{
+void printLine(FILE *stream, const QString &text) {
     std::fputs(qPrintable(text + u'\n'), stream);
     std::fflush(stream);
 }
 } // namespace
 
-int HeadlessRunner::run(int &argc, char **argv, const LoadedConfig &loaded)
-{
+int HeadlessRunner::run(int &argc, char **argv, const LoadedConfig &loaded) {
     QCoreApplication app(argc, argv);
     const ProxyConfig &config = loaded.config;
     for (const QString &warning : loaded.warnings)
@@ -31,13 +28,15 @@ int HeadlessRunner::run(int &argc, char **argv, const LoadedConfig &loaded)
     ShutdownSignals shutdownSignals;
     QObject::connect(&shutdownSignals, &ShutdownSignals::shutdownRequested, &app, &QCoreApplication::quit);
     QObject::connect(&service, &ProxyService::started, &app, [&](const QString &address) {
-        printLine(stdout, u"ModelRelay %1 listening on %2 -> %3 %4"_s.arg(QStringLiteral(MODELRELAY_VERSION), address,
-                                                                           backendKindName(config.backend.kind),
-                                                                           config.backend.baseUrl.toString()));
+        printLine(stdout, u"ModelRelay %1 listening on %2 -> %3 %4"_s.arg(
+                              QStringLiteral(MODELRELAY_VERSION), address,
+                              backendKindName(config.backend.kind), config.backend.baseUrl.toString()));
         if (config.modelMap.rules.isEmpty() && config.modelMap.defaultModel.isEmpty())
-            printLine(stderr, u"warning: no model map and no DEFAULT_MODEL: every request will fail until one is "
-                              "set (e.g. DEFAULT_MODEL=qwen2.5-coder:32b)"_s);
-        printLine(stdout, u"Use it with: export ANTHROPIC_BASE_URL=%1 ANTHROPIC_API_KEY=modelrelay"_s.arg(address));
+            printLine(stderr,
+                      u"warning: no model map and no DEFAULT_MODEL: every request will fail until one is "
+                      "set (e.g. DEFAULT_MODEL=qwen2.5-coder:32b)"_s);
+        printLine(stdout,
+                  u"Use it with: export ANTHROPIC_BASE_URL=%1 ANTHROPIC_API_KEY=modelrelay"_s.arg(address));
     });
     QObject::connect(&service, &ProxyService::failed, &app, [&](const QString &message) {
         printLine(stderr, u"modelrelay: "_s + message);

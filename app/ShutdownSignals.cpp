@@ -18,14 +18,12 @@ ShutdownSignals *g_instance = nullptr;
 int g_pipe[2] = {-1, -1};
 
 // Only async-signal-safe work here: the event loop reads the pipe.
-void onSignal(int)
-{
+void onSignal(int) {
     const char byte = 1;
     [[maybe_unused]] const auto written = ::write(g_pipe[1], &byte, 1);
 }
 #else
-BOOL WINAPI onConsoleEvent(DWORD)
-{
+BOOL WINAPI onConsoleEvent(DWORD) {
     if (g_instance)
         QMetaObject::invokeMethod(g_instance, &ShutdownSignals::shutdownRequested, Qt::QueuedConnection);
     return TRUE;
@@ -34,8 +32,7 @@ BOOL WINAPI onConsoleEvent(DWORD)
 } // namespace
 
 ShutdownSignals::ShutdownSignals(QObject *parent)
-    : QObject(parent)
-{
+    : QObject(parent) {
     g_instance = this;
 #ifdef Q_OS_WIN
     SetConsoleCtrlHandler(onConsoleEvent, TRUE);
@@ -57,8 +54,7 @@ ShutdownSignals::ShutdownSignals(QObject *parent)
 #endif
 }
 
-ShutdownSignals::~ShutdownSignals()
-{
+ShutdownSignals::~ShutdownSignals() {
     g_instance = nullptr;
 #ifndef Q_OS_WIN
     signal(SIGINT, SIG_DFL);

@@ -9,7 +9,6 @@
 
 #include <QProcessEnvironment>
 #include <QStringList>
-
 #include <cstdio>
 
 using namespace modelrelay;
@@ -17,8 +16,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QStringList argumentList(int argc, char **argv)
-{
+QStringList argumentList(int argc, char **argv) {
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments.append(QString::fromLocal8Bit(argv[i]));
@@ -26,8 +24,7 @@ QStringList argumentList(int argc, char **argv)
 }
 
 // The saved settings path may itself be given on the command line.
-QString settingsPathFrom(const QStringList &arguments)
-{
+QString settingsPathFrom(const QStringList &arguments) {
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &a = arguments.at(i);
         if ((a == "--settings"_L1 || a == "-settings"_L1) && i + 1 < arguments.size())
@@ -38,12 +35,11 @@ QString settingsPathFrom(const QStringList &arguments)
     return {};
 }
 
-bool displayAvailable()
-{
+bool displayAvailable() {
 #if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    return !env.value(u"DISPLAY"_s).isEmpty() || !env.value(u"WAYLAND_DISPLAY"_s).isEmpty()
-           || env.value(u"QT_QPA_PLATFORM"_s) == "offscreen"_L1;
+    return !env.value(u"DISPLAY"_s).isEmpty() || !env.value(u"WAYLAND_DISPLAY"_s).isEmpty() ||
+           env.value(u"QT_QPA_PLATFORM"_s) == "offscreen"_L1;
 #else
     return true;
 #endif
@@ -51,11 +47,11 @@ bool displayAvailable()
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const QStringList arguments = argumentList(argc, argv);
     const QString settingsPath = settingsPathFrom(arguments);
-    const ProxyConfig saved = settingsPath.isEmpty() ? SettingsStore().load() : SettingsStore(settingsPath).load();
+    const ProxyConfig saved =
+        settingsPath.isEmpty() ? SettingsStore().load() : SettingsStore(settingsPath).load();
 
     QString error;
     auto loaded = ConfigLoader::load(arguments, QProcessEnvironment::systemEnvironment(), saved, &error);

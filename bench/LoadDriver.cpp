@@ -10,7 +10,6 @@
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
-
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -24,8 +23,7 @@ struct Stats {
     int errors = 0;
 };
 
-double percentile(std::vector<double> values, double p)
-{
+double percentile(std::vector<double> values, double p) {
     if (values.empty())
         return -1;
     std::sort(values.begin(), values.end());
@@ -35,10 +33,14 @@ double percentile(std::vector<double> values, double p)
 
 class Worker : public QObject {
 public:
-    Worker(const QUrl &url, QByteArray request, QByteArray marker, int *remaining, Stats *stats, std::function<void()> done)
-        : m_url(url), m_request(std::move(request)), m_marker(std::move(marker)), m_remaining(remaining), m_stats(stats),
-          m_done(std::move(done))
-    {
+    Worker(const QUrl &url, QByteArray request, QByteArray marker, int *remaining, Stats *stats,
+           std::function<void()> done)
+        : m_url(url)
+        , m_request(std::move(request))
+        , m_marker(std::move(marker))
+        , m_remaining(remaining)
+        , m_stats(stats)
+        , m_done(std::move(done)) {
         connect(&m_socket, &QTcpSocket::connected, this, [this] { next(); });
         connect(&m_socket, &QTcpSocket::readyRead, this, [this] { onRead(); });
         connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
@@ -50,8 +52,7 @@ public:
     }
 
 private:
-    void next()
-    {
+    void next() {
         if (*m_remaining <= 0) {
             m_socket.disconnectFromHost();
             m_done();
@@ -64,8 +65,7 @@ private:
         m_socket.write(m_request);
     }
 
-    void onRead()
-    {
+    void onRead() {
         m_buffer += m_socket.readAll();
         if (!m_sawFirstEvent && m_buffer.contains(m_marker)) {
             m_sawFirstEvent = true;
@@ -79,7 +79,8 @@ private:
         const qsizetype lengthAt = head.indexOf("content-length:");
         if (lengthAt >= 0) {
             const qsizetype lineEnd = head.indexOf("\r\n", lengthAt);
-            const qsizetype length = head.mid(lengthAt + 15, lineEnd < 0 ? -1 : lineEnd - lengthAt - 15).trimmed().toLongLong();
+            const qsizetype length =
+                head.mid(lengthAt + 15, lineEnd < 0 ? -1 : lineEnd - lengthAt - 15).trimmed().toLongLong();
             complete = m_buffer.size() >= headerEnd + 4 + length;
         } else {
             complete = m_buffer.endsWith("\r\n0\r\n\r\n");
@@ -106,8 +107,7 @@ private:
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
@@ -115,7 +115,8 @@ int main(int argc, char **argv)
     const QCommandLineOption bodyFile("body", "request body file", "file");
     const QCommandLineOption concurrency("concurrency", "connections", "n", "1");
     const QCommandLineOption requests("requests", "total requests", "n", "200");
-    const QCommandLineOption marker("marker", "bytes that mark the first content event", "text", "text_delta");
+    const QCommandLineOption marker("marker", "bytes that mark the first content event", "text",
+                                    "text_delta");
     const QCommandLineOption header("header", "extra header line", "line");
     parser.addOptions({url, bodyFile, concurrency, requests, marker, header});
     parser.process(app);
@@ -127,9 +128,10 @@ int main(int argc, char **argv)
     }
     const QByteArray body = file.readAll();
     const QUrl target(parser.value(url));
-    QByteArray request = "POST " + target.path(QUrl::FullyEncoded).toUtf8() + " HTTP/1.1\r\nHost: " + target.host().toUtf8() + ':'
-                         + QByteArray::number(target.port()) + "\r\nContent-Type: application/json\r\nContent-Length: "
-                         + QByteArray::number(body.size()) + "\r\n";
+    QByteArray request =
+        "POST " + target.path(QUrl::FullyEncoded).toUtf8() + " HTTP/1.1\r\nHost: " + target.host().toUtf8() +
+        ':' + QByteArray::number(target.port()) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
     for (const QString &line : parser.values(header))
         request += line.toUtf8() + "\r\n";
     request += "\r\n" + body;
@@ -142,10 +144,11 @@ int main(int argc, char **argv)
     wall.start();
     std::vector<std::unique_ptr<Worker>> workers;
     for (int i = 0; i < connections; ++i) {
-        workers.push_back(std::make_unique<Worker>(target, request, parser.value(marker).toUtf8(), &remaining, &stats, [&] {
-            if (--running == 0)
-                QTimer::singleShot(0, &app, &QCoreApplication::quit);
-        }));
+        workers.push_back(
+            std::make_unique<Worker>(target, request, parser.value(marker).toUtf8(), &remaining, &stats, [&] {
+                if (--running == 0)
+                    QTimer::singleShot(0, &app, &QCoreApplication::quit);
+            }));
     }
     QTimer::singleShot(300000, &app, &QCoreApplication::quit);
     app.exec();

@@ -10,7 +10,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
-
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -18,9 +17,7 @@
 using namespace modelrelay;
 
 namespace {
-template <typename F>
-double medianMicros(int runs, F &&work)
-{
+template <typename F> double medianMicros(int runs, F &&work) {
     std::vector<double> times;
     times.reserve(runs);
     for (int i = 0; i < runs; ++i) {
@@ -34,8 +31,7 @@ double medianMicros(int runs, F &&work)
 }
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2) {
         std::fprintf(stderr, "usage: %s FIXTURE.request.json\n", argv[0]);
         return 1;
@@ -54,18 +50,24 @@ int main(int argc, char **argv)
     });
     const double openaiUs = medianMicros(300, [&] {
         auto parsed = RequestParser::parse(body, ParseOptions{});
-        sink = sink + OpenAiRequestBuilder::build(std::get<MessageRequest>(parsed), target, profile, nullptr).body.size();
+        sink = sink + OpenAiRequestBuilder::build(std::get<MessageRequest>(parsed), target, profile, nullptr)
+                          .body.size();
     });
     const double ollamaUs = medianMicros(300, [&] {
         auto parsed = RequestParser::parse(body, ParseOptions{});
-        sink = sink + OllamaRequestBuilder::build(std::get<MessageRequest>(parsed), target, profile, nullptr).body.size();
+        sink = sink + OllamaRequestBuilder::build(std::get<MessageRequest>(parsed), target, profile, nullptr)
+                          .body.size();
     });
 
     QByteArray stream;
     for (int i = 0; i < 200; ++i)
-        stream += R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":" tok"},"finish_reason":null}]})" "\n\n";
-    stream += R"(data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})" "\n\n";
-    stream += R"(data: {"id":"c","choices":[],"usage":{"prompt_tokens":20000,"completion_tokens":200}})" "\n\ndata: [DONE]\n\n";
+        stream +=
+            R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":" tok"},"finish_reason":null}]})"
+            "\n\n";
+    stream += R"(data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"
+              "\n\n";
+    stream += R"(data: {"id":"c","choices":[],"usage":{"prompt_tokens":20000,"completion_tokens":200}})"
+              "\n\ndata: [DONE]\n\n";
     const QList<QByteArray> chunks = stream.split('\n');
     const double answerUs = medianMicros(300, [&] {
         OpenAiStreamDecoder decoder;

@@ -15,10 +15,13 @@ trap cleanup EXIT
 
 cmake --build "$build" --target modelrelay modelrelay-fake-backend modelrelay-loadgen modelrelay-translate-bench >/dev/null
 
-start() { # name command... ; waits for "listening on X" and prints X
+start() { # name command...  (in this shell, so the pid is remembered for cleanup)
   local name=$1; shift
   "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
+}
+address_of() { # name: waits for "listening on X" in its log and prints X
+  local name=$1
   for _ in $(seq 100); do
     if grep -q "listening on" "$work/$name.log"; then
       grep -o "listening on [^ ]*" "$work/$name.log" | head -1 | cut -d' ' -f3
@@ -29,10 +32,12 @@ start() { # name command... ; waits for "listening on X" and prints X
   echo "$name did not start:" >&2; cat "$work/$name.log" >&2; exit 1
 }
 
-backend_port=$(start backend "$build/tests/support/modelrelay-fake-backend" --kind openai --port 0)
-relay=$(start relay env XDG_CONFIG_HOME="$work/config" PROVIDER=openai PROVIDER_BASE_URL="http://127.0.0.1:$backend_port/v1" \
-  DEFAULT_MODEL=fake-model LOG_LEVEL=error "$build/app/modelrelay" --headless --port 0)
+start backend "$build/tests/support/modelrelay-fake-backend" --kind openai --port 0
+backend_port=$(address_of backend)
+start relay env XDG_CONFIG_HOME="$work/config" PROVIDER=openai PROVIDER_BASE_URL="http://127.0.0.1:$backend_port/v1" \
+  DEFAULT_MODEL=fake-model LOG_LEVEL=error "$build/app/modelrelay" --headless --port 0
 relay_pid=${pids[-1]}
+relay=$(address_of relay)
 
 cat >"$work/openai-json.json" <<JSON
 {"model":"fake-model","max_tokens":64,"stream":false,"messages":[{"role":"user","content":"Say hello"}]}

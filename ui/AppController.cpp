@@ -2,13 +2,13 @@
 
 namespace modelrelay {
 
-AppController::AppController(std::unique_ptr<SettingsStore> settings, const ProxyConfig &effective, QObject *parent)
+AppController::AppController(std::unique_ptr<SettingsStore> settings, const ProxyConfig &effective,
+                             QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_config(effective)
     , m_profiles(m_settings->profiles())
-    , m_active(qBound(0, m_settings->activeProfileIndex(), int(m_profiles.size()) - 1))
-{
+    , m_active(qBound(0, m_settings->activeProfileIndex(), int(m_profiles.size()) - 1)) {
     // Flags and environment may have changed the backend for this run: show what runs.
     m_profiles[m_active] = m_config.backend;
     connect(&m_service, &ProxyService::started, this, [this](const QString &address) {
@@ -37,33 +37,28 @@ AppController::AppController(std::unique_ptr<SettingsStore> settings, const Prox
 
 AppController::~AppController() = default;
 
-void AppController::setState(State state)
-{
+void AppController::setState(State state) {
     m_state = state;
     emit stateChanged(state);
 }
 
-void AppController::start()
-{
+void AppController::start() {
     setState(State::Starting);
     m_service.start(m_config);
 }
 
-void AppController::stop()
-{
+void AppController::stop() {
     m_service.stop();
 }
 
-void AppController::toggle()
-{
+void AppController::toggle() {
     if (m_state == State::Running || m_state == State::Starting)
         stop();
     else
         start();
 }
 
-void AppController::apply()
-{
+void AppController::apply() {
     m_service.setConfig(m_config);
     m_settings->saveProfiles(m_profiles);
     m_settings->setActiveProfileIndex(m_active);
@@ -71,8 +66,7 @@ void AppController::apply()
     emit configChanged();
 }
 
-void AppController::setActiveProfile(int index)
-{
+void AppController::setActiveProfile(int index) {
     if (index < 0 || index >= m_profiles.size() || index == m_active)
         return;
     m_active = index;
@@ -81,8 +75,7 @@ void AppController::setActiveProfile(int index)
     emit profilesChanged();
 }
 
-void AppController::updateProfile(int index, const BackendProfile &profile)
-{
+void AppController::updateProfile(int index, const BackendProfile &profile) {
     if (index < 0 || index >= m_profiles.size() || m_profiles.at(index) == profile)
         return;
     m_profiles[index] = profile;
@@ -92,16 +85,14 @@ void AppController::updateProfile(int index, const BackendProfile &profile)
     emit profilesChanged();
 }
 
-int AppController::addProfile(const BackendProfile &profile)
-{
+int AppController::addProfile(const BackendProfile &profile) {
     m_profiles.append(profile);
     m_settings->saveProfiles(m_profiles);
     emit profilesChanged();
     return int(m_profiles.size()) - 1;
 }
 
-void AppController::removeProfile(int index)
-{
+void AppController::removeProfile(int index) {
     if (m_profiles.size() <= 1 || index < 0 || index >= m_profiles.size())
         return;
     m_profiles.removeAt(index);
@@ -115,8 +106,7 @@ void AppController::removeProfile(int index)
     emit profilesChanged();
 }
 
-void AppController::setModelMap(const QList<ModelRule> &rules, const QString &defaultModel)
-{
+void AppController::setModelMap(const QList<ModelRule> &rules, const QString &defaultModel) {
     if (m_config.modelMap.rules == rules && m_config.modelMap.defaultModel == defaultModel)
         return;
     m_config.modelMap.rules = rules;
@@ -124,8 +114,7 @@ void AppController::setModelMap(const QList<ModelRule> &rules, const QString &de
     apply();
 }
 
-void AppController::setListenPort(quint16 port)
-{
+void AppController::setListenPort(quint16 port) {
     if (port == m_config.port)
         return;
     m_config.port = port;

@@ -8,7 +8,6 @@
 #include "server/ProxyService.h"
 
 #include <QObject>
-
 #include <memory>
 
 namespace modelrelay {
@@ -19,7 +18,8 @@ public:
     enum class State { Stopped, Starting, Running, Failed };
     Q_ENUM(State)
 
-    AppController(std::unique_ptr<SettingsStore> settings, const ProxyConfig &effective, QObject *parent = nullptr);
+    AppController(std::unique_ptr<SettingsStore> settings, const ProxyConfig &effective,
+                  QObject *parent = nullptr);
     ~AppController() override;
 
     ProxyService &service() { return m_service; }

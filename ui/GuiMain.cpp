@@ -10,13 +10,11 @@
 
 #include <QApplication>
 #include <QStatusBar>
-
 #include <cstdio>
 
 namespace modelrelay {
 
-int runGui(int &argc, char **argv, const LoadedConfig &loaded)
-{
+int runGui(int &argc, char **argv, const LoadedConfig &loaded) {
     QApplication app(argc, argv);
     UiResources::ensureLoaded();
     QApplication::setApplicationName(QStringLiteral("ModelRelay"));
@@ -26,15 +24,17 @@ int runGui(int &argc, char **argv, const LoadedConfig &loaded)
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/modelrelay.svg")));
     QApplication::setQuitOnLastWindowClosed(false);
 
-    SingleInstance instance(qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME", QStringLiteral("user")))
-                            + (loaded.launch.settingsPath.isEmpty() ? QString() : QStringLiteral("-custom")));
+    SingleInstance instance(
+        qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME", QStringLiteral("user"))) +
+        (loaded.launch.settingsPath.isEmpty() ? QString() : QStringLiteral("-custom")));
     if (!instance.claim()) {
         std::fputs("ModelRelay is already running: its window was brought up.\n", stdout);
         return 0;
     }
 
-    auto settings = loaded.launch.settingsPath.isEmpty() ? std::make_unique<SettingsStore>()
-                                                         : std::make_unique<SettingsStore>(loaded.launch.settingsPath);
+    auto settings = loaded.launch.settingsPath.isEmpty()
+                        ? std::make_unique<SettingsStore>()
+                        : std::make_unique<SettingsStore>(loaded.launch.settingsPath);
     AppController controller(std::move(settings), loaded.config);
     RequestLogModel log;
     ModelTotalsModel totals;

@@ -35,8 +35,7 @@ MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsMode
     , m_statusBackend(new QLabel)
     , m_statusError(new QLabel)
     , m_toggle(new QPushButton)
-    , m_copy(new QPushButton(tr("Copy Claude Code setup")))
-{
+    , m_copy(new QPushButton(tr("Copy Claude Code setup"))) {
     UiResources::ensureLoaded();
     setWindowTitle(tr("ModelRelay"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/modelrelay.svg")));
@@ -85,8 +84,7 @@ MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsMode
     refresh();
 }
 
-void MainWindow::refresh()
-{
+void MainWindow::refresh() {
     const ProxyConfig &config = m_app.config();
     const auto state = m_app.state();
     setWindowIcon(state == AppController::State::Running ? QIcon(QStringLiteral(":/icons/modelrelay.svg"))
@@ -96,49 +94,55 @@ void MainWindow::refresh()
     case AppController::State::Running:
         headline = tr("<b style='color:#2e7d32'>●</b> Proxy running on <b>%1</b>").arg(m_app.address());
         break;
-    case AppController::State::Starting: headline = tr("<b style='color:#8a8f98'>●</b> Starting…"); break;
-    case AppController::State::Stopped: headline = tr("<b style='color:#8a8f98'>●</b> Proxy stopped"); break;
+    case AppController::State::Starting:
+        headline = tr("<b style='color:#8a8f98'>●</b> Starting…");
+        break;
+    case AppController::State::Stopped:
+        headline = tr("<b style='color:#8a8f98'>●</b> Proxy stopped");
+        break;
     case AppController::State::Failed:
-        headline = tr("<b style='color:#c0392b'>●</b> Proxy not running: %1").arg(m_app.lastError().toHtmlEscaped());
+        headline =
+            tr("<b style='color:#c0392b'>●</b> Proxy not running: %1").arg(m_app.lastError().toHtmlEscaped());
         break;
     }
     m_state->setText(headline);
     const bool on = state == AppController::State::Running || state == AppController::State::Starting;
     m_toggle->setText(on ? tr("Stop proxy") : tr("Start proxy"));
     m_copy->setEnabled(state == AppController::State::Running);
-    m_statusAddress->setText(state == AppController::State::Running ? tr("Listening on %1").arg(m_app.address())
-                                                                    : tr("Not listening (port %1)").arg(config.port));
-    m_statusBackend->setText(tr("Backend: %1 — %2").arg(config.backend.name, config.backend.baseUrl.toString()));
-    m_statusError->setText(m_app.lastError().isEmpty() ? QString() : tr("Last error: %1").arg(m_app.lastError()));
+    m_statusAddress->setText(state == AppController::State::Running
+                                 ? tr("Listening on %1").arg(m_app.address())
+                                 : tr("Not listening (port %1)").arg(config.port));
+    m_statusBackend->setText(
+        tr("Backend: %1 — %2").arg(config.backend.name, config.backend.baseUrl.toString()));
+    m_statusError->setText(m_app.lastError().isEmpty() ? QString()
+                                                       : tr("Last error: %1").arg(m_app.lastError()));
     m_statusError->setToolTip(m_app.lastError());
 }
 
-void MainWindow::showAbout()
-{
-    QMessageBox::about(this, tr("About ModelRelay"),
-                       tr("<h3>ModelRelay %1</h3>"
-                          "<p>Run Claude Code on the models you choose: Ollama or any OpenAI-compatible server.</p>"
-                          "<p>Copyright © 2026 the ModelRelay developers.</p>"
-                          "<p>This program is free software: you can redistribute it and/or modify it under the terms of "
-                          "the <b>GNU General Public License, version 3</b>, as published by the Free Software Foundation. "
-                          "It comes with ABSOLUTELY NO WARRANTY. ModelRelay is GPL-3.0 because it links QtHttpServer, "
-                          "which is licensed under GPL-3.0 only. See the LICENSE file or "
-                          "<a href='https://www.gnu.org/licenses/gpl-3.0.html'>gnu.org/licenses/gpl-3.0</a>.</p>"
-                          "<p>Built with Qt %2. Settings: %3</p>")
-                           .arg(QStringLiteral(MODELRELAY_VERSION), QString::fromLatin1(qVersion()),
-                                m_app.settingsLocation().toHtmlEscaped()));
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About ModelRelay"),
+        tr("<h3>ModelRelay %1</h3>"
+           "<p>Run Claude Code on the models you choose: Ollama or any OpenAI-compatible server.</p>"
+           "<p>Copyright © 2026 the ModelRelay developers.</p>"
+           "<p>This program is free software: you can redistribute it and/or modify it under the terms of "
+           "the <b>GNU General Public License, version 3</b>, as published by the Free Software Foundation. "
+           "It comes with ABSOLUTELY NO WARRANTY. ModelRelay is GPL-3.0 because it links QtHttpServer, "
+           "which is licensed under GPL-3.0 only. See the LICENSE file or "
+           "<a href='https://www.gnu.org/licenses/gpl-3.0.html'>gnu.org/licenses/gpl-3.0</a>.</p>"
+           "<p>Built with Qt %2. Settings: %3</p>")
+            .arg(QStringLiteral(MODELRELAY_VERSION), QString::fromLatin1(qVersion()),
+                 m_app.settingsLocation().toHtmlEscaped()));
 }
 
-void MainWindow::bringToFront()
-{
+void MainWindow::bringToFront() {
     show();
     setWindowState((windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
     raise();
     activateWindow();
 }
 
-void MainWindow::closeEvent(QCloseEvent *event)
-{
+void MainWindow::closeEvent(QCloseEvent *event) {
     // With a tray icon the window only hides: the proxy keeps serving Claude Code.
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         hide();

@@ -9,14 +9,11 @@ namespace modelrelay {
 
 SingleInstance::SingleInstance(const QString &key, QObject *parent)
     : QObject(parent)
-    , m_name(QStringLiteral("modelrelay-%1").arg(key))
-{
-}
+    , m_name(QStringLiteral("modelrelay-%1").arg(key)) {}
 
 SingleInstance::~SingleInstance() = default;
 
-bool SingleInstance::claim()
-{
+bool SingleInstance::claim() {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::TempLocation);
     m_lock = std::make_unique<QLockFile>(QDir(dir).filePath(m_name + QStringLiteral(".lock")));
     m_lock->setStaleLockTime(0); // a lock whose process is gone is stale at once

@@ -15,8 +15,7 @@ TrayController::TrayController(AppController &app, QObject *parent)
     : QObject(parent)
     , m_app(app)
     , m_menu(new QMenu)
-    , m_tray(new QSystemTrayIcon(this))
-{
+    , m_tray(new QSystemTrayIcon(this)) {
     m_status = m_menu->addAction(QString());
     m_status->setEnabled(false);
     m_toggle = m_menu->addAction(QString(), &m_app, &AppController::toggle);
@@ -49,38 +48,36 @@ TrayController::TrayController(AppController &app, QObject *parent)
     refresh();
 }
 
-TrayController::~TrayController()
-{
+TrayController::~TrayController() {
     delete m_menu;
 }
 
-bool TrayController::show()
-{
+bool TrayController::show() {
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return false;
     m_tray->show();
     return true;
 }
 
-QIcon TrayController::iconFor(AppController::State state)
-{
+QIcon TrayController::iconFor(AppController::State state) {
     UiResources::ensureLoaded();
     switch (state) {
-    case AppController::State::Running: return QIcon(QStringLiteral(":/icons/tray-running.svg"));
-    case AppController::State::Failed: return QIcon(QStringLiteral(":/icons/tray-error.svg"));
+    case AppController::State::Running:
+        return QIcon(QStringLiteral(":/icons/tray-running.svg"));
+    case AppController::State::Failed:
+        return QIcon(QStringLiteral(":/icons/tray-error.svg"));
     case AppController::State::Starting:
-    case AppController::State::Stopped: break;
+    case AppController::State::Stopped:
+        break;
     }
     return QIcon(QStringLiteral(":/icons/tray-stopped.svg"));
 }
 
-QList<QAction *> TrayController::backendActions() const
-{
+QList<QAction *> TrayController::backendActions() const {
     return m_backendGroup->actions();
 }
 
-void TrayController::refresh()
-{
+void TrayController::refresh() {
     const AppController::State state = m_app.state();
     const bool on = state == AppController::State::Running || state == AppController::State::Starting;
     m_tray->setIcon(iconFor(state));
@@ -88,17 +85,24 @@ void TrayController::refresh()
     m_copySetup->setEnabled(state == AppController::State::Running);
     QString status;
     switch (state) {
-    case AppController::State::Running: status = tr("Running on %1").arg(m_app.address()); break;
-    case AppController::State::Starting: status = tr("Starting…"); break;
-    case AppController::State::Stopped: status = tr("Stopped"); break;
-    case AppController::State::Failed: status = tr("Not running: %1").arg(m_app.lastError()); break;
+    case AppController::State::Running:
+        status = tr("Running on %1").arg(m_app.address());
+        break;
+    case AppController::State::Starting:
+        status = tr("Starting…");
+        break;
+    case AppController::State::Stopped:
+        status = tr("Stopped");
+        break;
+    case AppController::State::Failed:
+        status = tr("Not running: %1").arg(m_app.lastError());
+        break;
     }
     m_status->setText(status.size() > 80 ? status.left(79) + QChar(0x2026) : status);
     m_tray->setToolTip(tr("ModelRelay — %1").arg(status));
 }
 
-void TrayController::rebuildBackends()
-{
+void TrayController::rebuildBackends() {
     for (QAction *action : m_backendGroup->actions()) {
         m_backendGroup->removeAction(action);
         delete action;

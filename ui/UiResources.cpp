@@ -3,15 +3,13 @@
 #include <QtGlobal>
 
 // Q_INIT_RESOURCE must be used outside any namespace.
-static void initModelRelayResources()
-{
+static void initModelRelayResources() {
     Q_INIT_RESOURCE(resources);
 }
 
 namespace modelrelay {
 
-void UiResources::ensureLoaded()
-{
+void UiResources::ensureLoaded() {
     static const bool loaded = [] {
         initModelRelayResources();
         return true;

@@ -9,26 +9,27 @@ namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
 
-QString stopReasonName(StopReason reason)
-{
+QString stopReasonName(StopReason reason) {
     switch (reason) {
-    case StopReason::EndTurn: return u"end_turn"_s;
-    case StopReason::MaxTokens: return u"max_tokens"_s;
-    case StopReason::StopSequence: return u"stop_sequence"_s;
-    case StopReason::ToolUse: return u"tool_use"_s;
-    case StopReason::Refusal: return u"refusal"_s;
+    case StopReason::EndTurn:
+        return u"end_turn"_s;
+    case StopReason::MaxTokens:
+        return u"max_tokens"_s;
+    case StopReason::StopSequence:
+        return u"stop_sequence"_s;
+    case StopReason::ToolUse:
+        return u"tool_use"_s;
+    case StopReason::Refusal:
+        return u"refusal"_s;
     }
     return u"end_turn"_s;
 }
 
 AnswerAssembler::AnswerAssembler(QString messageId, AnswerSink &sink)
     : m_messageId(std::move(messageId))
-    , m_sink(sink)
-{
-}
+    , m_sink(sink) {}
 
-void AnswerAssembler::ensureOpen(Open kind)
-{
+void AnswerAssembler::ensureOpen(Open kind) {
     if (m_open == kind)
         return;
     closeOpenBlock();
@@ -40,8 +41,7 @@ void AnswerAssembler::ensureOpen(Open kind)
         m_sink.startThinking(m_openIndex);
 }
 
-void AnswerAssembler::closeOpenBlock()
-{
+void AnswerAssembler::closeOpenBlock() {
     if (m_open == Open::None)
         return;
     if (m_open == Open::Thinking) {
@@ -56,8 +56,7 @@ void AnswerAssembler::closeOpenBlock()
     m_openIndex = -1;
 }
 
-AnswerAssembler::ToolCall &AnswerAssembler::toolCall(int backendIndex)
-{
+AnswerAssembler::ToolCall &AnswerAssembler::toolCall(int backendIndex) {
     for (ToolCall &call : m_toolCalls) {
         if (call.backendIndex == backendIndex)
             return call;
@@ -66,8 +65,7 @@ AnswerAssembler::ToolCall &AnswerAssembler::toolCall(int backendIndex)
     return m_toolCalls.back();
 }
 
-void AnswerAssembler::add(const StreamDelta &delta)
-{
+void AnswerAssembler::add(const StreamDelta &delta) {
     if (m_finished && delta.kind != StreamDelta::Kind::Usage)
         return;
     switch (delta.kind) {
@@ -114,8 +112,7 @@ void AnswerAssembler::add(const StreamDelta &delta)
     }
 }
 
-StopReason AnswerAssembler::stopReason() const
-{
+StopReason AnswerAssembler::stopReason() const {
     // Servers disagree on the finish reason of a turn with tool calls; the calls decide.
     if (!m_toolCalls.empty() && m_stopReason == StopReason::EndTurn)
         return StopReason::ToolUse;
@@ -124,8 +121,7 @@ StopReason AnswerAssembler::stopReason() const
     return m_stopReason;
 }
 
-std::optional<ApiError> AnswerAssembler::complete()
-{
+std::optional<ApiError> AnswerAssembler::complete() {
     if (!m_finished) {
         closeOpenBlock();
         return ApiError::api(u"the backend's answer ended before it was complete"_s, 502);
@@ -146,9 +142,10 @@ std::optional<ApiError> AnswerAssembler::complete()
             QString excerpt = arguments.left(120);
             if (arguments.size() > 120)
                 excerpt += QChar(0x2026);
-            return ApiError::api(u"the model called tool '%1' with arguments that are not a JSON object: %2"_s
-                                     .arg(call.name, excerpt),
-                                 502);
+            return ApiError::api(
+                u"the model called tool '%1' with arguments that are not a JSON object: %2"_s.arg(call.name,
+                                                                                                  excerpt),
+                502);
         }
         inputs.push_back(document.object());
     }
@@ -156,8 +153,9 @@ std::optional<ApiError> AnswerAssembler::complete()
         ToolCall &call = m_toolCalls[i];
         if (call.id.isEmpty()) {
             const QByteArray seed = m_messageId.toUtf8() + '/' + QByteArray::number(call.backendIndex);
-            call.id = u"toolu_"_s
-                      + QString::fromLatin1(QCryptographicHash::hash(seed, QCryptographicHash::Sha256).toHex().left(24));
+            call.id = u"toolu_"_s +
+                      QString::fromLatin1(
+                          QCryptographicHash::hash(seed, QCryptographicHash::Sha256).toHex().left(24));
         }
         closeOpenBlock();
         const int index = m_nextIndex++;

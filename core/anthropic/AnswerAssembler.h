@@ -10,7 +10,6 @@
 #include <QCryptographicHash>
 #include <QJsonObject>
 #include <QString>
-
 #include <optional>
 #include <vector>
 

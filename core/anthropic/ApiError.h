@@ -29,7 +29,7 @@ struct ApiError {
 
     int httpStatus() const;
     QString typeName() const;
-    QByteArray toJson() const;   // {"type":"error","error":{"type":...,"message":...}}, compact
+    QByteArray toJson() const;     // {"type":"error","error":{"type":...,"message":...}}, compact
     QByteArray toSseEvent() const; // "event: error\ndata: {...}\n\n"
 };
 

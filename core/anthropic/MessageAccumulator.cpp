@@ -18,20 +18,23 @@ public:
     QJsonArray content;
 
     void startText(int) override { m_current = QJsonObject{{u"type"_s, u"text"_s}, {u"text"_s, QString()}}; }
-    void startThinking(int) override
-    {
-        m_current = QJsonObject{{u"type"_s, u"thinking"_s}, {u"thinking"_s, QString()}, {u"signature"_s, QString()}};
+    void startThinking(int) override {
+        m_current =
+            QJsonObject{{u"type"_s, u"thinking"_s}, {u"thinking"_s, QString()}, {u"signature"_s, QString()}};
     }
-    void startToolUse(int, const QString &id, const QString &name) override
-    {
-        m_current = QJsonObject{{u"type"_s, u"tool_use"_s}, {u"id"_s, id}, {u"name"_s, name}, {u"input"_s, QJsonObject()}};
+    void startToolUse(int, const QString &id, const QString &name) override {
+        m_current = QJsonObject{
+            {u"type"_s, u"tool_use"_s}, {u"id"_s, id}, {u"name"_s, name}, {u"input"_s, QJsonObject()}};
     }
     void textDelta(int, const QString &text) override { m_text += text; }
     void thinkingDelta(int, const QString &thinking) override { m_text += thinking; }
-    void signatureDelta(int, const QString &signature) override { m_current.insert(u"signature"_s, signature); }
-    void toolInput(int, const QJsonObject &input, const QByteArray &) override { m_current.insert(u"input"_s, input); }
-    void stopBlock(int) override
-    {
+    void signatureDelta(int, const QString &signature) override {
+        m_current.insert(u"signature"_s, signature);
+    }
+    void toolInput(int, const QJsonObject &input, const QByteArray &) override {
+        m_current.insert(u"input"_s, input);
+    }
+    void stopBlock(int) override {
         const QString type = m_current.value("type"_L1).toString();
         if (type == "text"_L1)
             m_current.insert(u"text"_s, m_text);
@@ -54,9 +57,7 @@ struct MessageAccumulator::State {
         : messageId(std::move(id))
         , clientModel(std::move(model))
         , estimatedInputTokens(estimate)
-        , assembler(messageId, sink)
-    {
-    }
+        , assembler(messageId, sink) {}
     QString messageId;
     QString clientModel;
     int estimatedInputTokens;
@@ -66,19 +67,15 @@ struct MessageAccumulator::State {
 };
 
 MessageAccumulator::MessageAccumulator(QString messageId, QString clientModel, int estimatedInputTokens)
-    : d(std::make_unique<State>(std::move(messageId), std::move(clientModel), estimatedInputTokens))
-{
-}
+    : d(std::make_unique<State>(std::move(messageId), std::move(clientModel), estimatedInputTokens)) {}
 
 MessageAccumulator::~MessageAccumulator() = default;
 
-void MessageAccumulator::add(const StreamDelta &delta)
-{
+void MessageAccumulator::add(const StreamDelta &delta) {
     d->assembler.add(delta);
 }
 
-std::variant<QByteArray, ApiError> MessageAccumulator::finish() const
-{
+std::variant<QByteArray, ApiError> MessageAccumulator::finish() const {
     if (d->result)
         return *d->result;
     if (const auto error = d->assembler.complete()) {
@@ -86,33 +83,28 @@ std::variant<QByteArray, ApiError> MessageAccumulator::finish() const
         return *error;
     }
     const Usage reported = d->assembler.reportedUsage();
-    QJsonObject usage{{u"input_tokens"_s, reported.inputTokens.value_or(d->estimatedInputTokens)},
-                      {u"output_tokens"_s, reported.outputTokens.value_or(d->assembler.estimatedOutputTokens())}};
+    QJsonObject usage{
+        {u"input_tokens"_s, reported.inputTokens.value_or(d->estimatedInputTokens)},
+        {u"output_tokens"_s, reported.outputTokens.value_or(d->assembler.estimatedOutputTokens())}};
     if (reported.cacheReadInputTokens)
         usage.insert(u"cache_read_input_tokens"_s, *reported.cacheReadInputTokens);
     const StopReason reason = d->assembler.stopReason();
     const QJsonValue sequence = reason == StopReason::StopSequence && !d->assembler.stopSequence().isEmpty()
                                     ? QJsonValue(d->assembler.stopSequence())
                                     : QJsonValue(QJsonValue::Null);
-    const QJsonObject message{{u"id"_s, d->messageId},
-                              {u"type"_s, u"message"_s},
-                              {u"role"_s, u"assistant"_s},
-                              {u"model"_s, d->clientModel},
-                              {u"content"_s, d->sink.content},
-                              {u"stop_reason"_s, stopReasonName(reason)},
-                              {u"stop_sequence"_s, sequence},
-                              {u"usage"_s, usage}};
+    const QJsonObject message{{u"id"_s, d->messageId},         {u"type"_s, u"message"_s},
+                              {u"role"_s, u"assistant"_s},     {u"model"_s, d->clientModel},
+                              {u"content"_s, d->sink.content}, {u"stop_reason"_s, stopReasonName(reason)},
+                              {u"stop_sequence"_s, sequence},  {u"usage"_s, usage}};
     d->result = QJsonDocument(message).toJson(QJsonDocument::Compact);
     return *d->result;
 }
 
-Usage MessageAccumulator::usage() const
-{
+Usage MessageAccumulator::usage() const {
     return d->assembler.reportedUsage();
 }
 
-StopReason MessageAccumulator::stopReason() const
-{
+StopReason MessageAccumulator::stopReason() const {
     return d->assembler.stopReason();
 }
 

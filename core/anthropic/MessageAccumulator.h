@@ -7,9 +7,7 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <memory>
-
 #include <variant>
 
 namespace modelrelay {

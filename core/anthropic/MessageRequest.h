@@ -4,7 +4,6 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 #include <vector>
 
@@ -14,20 +13,19 @@ struct ContentBlock {
     enum class Type { Text, Image, ToolUse, ToolResult, Thinking, RedactedThinking };
 
     Type type = Type::Text;
-    QString text;           // Text; Thinking: the thinking text; RedactedThinking: the opaque data
-    QString signature;      // Thinking
-    QString mediaType;      // Image: e.g. "image/png"
-    QString imageBase64;    // Image with a base64 source (no data: prefix)
-    QString imageUrl;       // Image with a url source
-    QString id;             // ToolUse
-    QString name;           // ToolUse
-    QJsonObject input;      // ToolUse
-    QString toolUseId;      // ToolResult
-    bool isError = false;   // ToolResult
+    QString text;                      // Text; Thinking: the thinking text; RedactedThinking: the opaque data
+    QString signature;                 // Thinking
+    QString mediaType;                 // Image: e.g. "image/png"
+    QString imageBase64;               // Image with a base64 source (no data: prefix)
+    QString imageUrl;                  // Image with a url source
+    QString id;                        // ToolUse
+    QString name;                      // ToolUse
+    QJsonObject input;                 // ToolUse
+    QString toolUseId;                 // ToolResult
+    bool isError = false;              // ToolResult
     std::vector<ContentBlock> content; // ToolResult: text and image blocks
 
-    static ContentBlock makeText(const QString &text)
-    {
+    static ContentBlock makeText(const QString &text) {
         ContentBlock b;
         b.text = text;
         return b;
@@ -67,8 +65,8 @@ struct MessageRequest {
     std::vector<ToolDefinition> tools;
     std::optional<ToolChoice> toolChoice;
     ThinkingConfig thinking;
-    QString effort;                // output_config.effort ("low"|"medium"|"high"|...), empty when absent
-    QJsonObject outputSchema;      // output_config.format.schema when type is json_schema
+    QString effort;           // output_config.effort ("low"|"medium"|"high"|...), empty when absent
+    QJsonObject outputSchema; // output_config.format.schema when type is json_schema
     bool stream = false;
     std::optional<double> temperature;
     std::optional<double> topP;

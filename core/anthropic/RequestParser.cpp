@@ -4,7 +4,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
-
 #include <optional>
 
 namespace modelrelay {
@@ -20,35 +19,38 @@ struct Invalid {
     QString message;
 };
 
-[[noreturn]] void fail(const QString &path, const QString &problem)
-{
+[[noreturn]] void fail(const QString &path, const QString &problem) {
     throw Invalid{path.isEmpty() ? problem : path + u": "_s + problem};
 }
 
-QString jsonTypeName(const QJsonValue &v)
-{
+QString jsonTypeName(const QJsonValue &v) {
     switch (v.type()) {
-    case QJsonValue::Null: return u"null"_s;
-    case QJsonValue::Bool: return u"a boolean"_s;
-    case QJsonValue::Double: return u"a number"_s;
-    case QJsonValue::String: return u"a string"_s;
-    case QJsonValue::Array: return u"an array"_s;
-    case QJsonValue::Object: return u"an object"_s;
-    case QJsonValue::Undefined: break;
+    case QJsonValue::Null:
+        return u"null"_s;
+    case QJsonValue::Bool:
+        return u"a boolean"_s;
+    case QJsonValue::Double:
+        return u"a number"_s;
+    case QJsonValue::String:
+        return u"a string"_s;
+    case QJsonValue::Array:
+        return u"an array"_s;
+    case QJsonValue::Object:
+        return u"an object"_s;
+    case QJsonValue::Undefined:
+        break;
     }
     return u"missing"_s;
 }
 
-QString requireString(const QJsonObject &o, QLatin1StringView key, const QString &path)
-{
+QString requireString(const QJsonObject &o, QLatin1StringView key, const QString &path) {
     const QJsonValue v = o.value(key);
     if (!v.isString())
         fail(path + u'.' + key, u"must be a string, got "_s + jsonTypeName(v));
     return v.toString();
 }
 
-QString optionalString(const QJsonObject &o, QLatin1StringView key, const QString &path)
-{
+QString optionalString(const QJsonObject &o, QLatin1StringView key, const QString &path) {
     const QJsonValue v = o.value(key);
     if (v.isUndefined() || v.isNull())
         return {};
@@ -57,8 +59,7 @@ QString optionalString(const QJsonObject &o, QLatin1StringView key, const QStrin
     return v.toString();
 }
 
-std::optional<double> optionalNumber(const QJsonObject &o, QLatin1StringView key)
-{
+std::optional<double> optionalNumber(const QJsonObject &o, QLatin1StringView key) {
     const QJsonValue v = o.value(key);
     if (v.isUndefined() || v.isNull())
         return std::nullopt;
@@ -67,14 +68,14 @@ std::optional<double> optionalNumber(const QJsonObject &o, QLatin1StringView key
     return v.toDouble();
 }
 
-std::optional<int> optionalInteger(const QJsonObject &o, QLatin1StringView key, const QString &path)
-{
+std::optional<int> optionalInteger(const QJsonObject &o, QLatin1StringView key, const QString &path) {
     const QJsonValue v = o.value(key);
     if (v.isUndefined() || v.isNull())
         return std::nullopt;
     const double d = v.toDouble(-1.5);
     if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d)))
-        fail(path.isEmpty() ? QString(key) : path + u'.' + key, u"must be an integer, got "_s + jsonTypeName(v));
+        fail(path.isEmpty() ? QString(key) : path + u'.' + key,
+             u"must be an integer, got "_s + jsonTypeName(v));
     if (d > 2147483647.0 || d < -2147483648.0)
         fail(path.isEmpty() ? QString(key) : path + u'.' + key, u"is out of range"_s);
     return static_cast<int>(d);
@@ -83,9 +84,7 @@ std::optional<int> optionalInteger(const QJsonObject &o, QLatin1StringView key, 
 class Parser {
 public:
     explicit Parser(const ParseOptions &options)
-        : m_options(options)
-    {
-    }
+        : m_options(options) {}
 
     MessageRequest parse(const QJsonObject &root);
 
@@ -99,8 +98,7 @@ private:
     void parseToolChoice(const QJsonValue &choice);
     void parseThinking(const QJsonValue &thinking);
     void parseOutputConfig(const QJsonValue &config);
-    void note(const QString &text)
-    {
+    void note(const QString &text) {
         if (!m_request.notes.contains(text))
             m_request.notes.append(text);
     }
@@ -109,8 +107,7 @@ private:
     MessageRequest m_request;
 };
 
-MessageRequest Parser::parse(const QJsonObject &root)
-{
+MessageRequest Parser::parse(const QJsonObject &root) {
     const QJsonValue model = root.value("model"_L1);
     if (model.isUndefined() || model.isNull())
         fail(u"model"_s, u"field required"_s);
@@ -175,8 +172,7 @@ MessageRequest Parser::parse(const QJsonObject &root)
     return std::move(m_request);
 }
 
-void Parser::parseSystem(const QJsonValue &system)
-{
+void Parser::parseSystem(const QJsonValue &system) {
     if (system.isNull() || system.isUndefined())
         return;
     if (system.isString()) {
@@ -209,8 +205,7 @@ void Parser::parseSystem(const QJsonValue &system)
     }
 }
 
-void Parser::parseMessages(const QJsonValue &messages)
-{
+void Parser::parseMessages(const QJsonValue &messages) {
     if (messages.isUndefined() || messages.isNull())
         fail(u"messages"_s, u"field required"_s);
     if (!messages.isArray())
@@ -256,8 +251,7 @@ void Parser::parseMessages(const QJsonValue &messages)
         fail(u"messages"_s, u"must contain at least one user or assistant message"_s);
 }
 
-std::vector<ContentBlock> Parser::parseContent(const QJsonValue &content, const QString &path, bool nested)
-{
+std::vector<ContentBlock> Parser::parseContent(const QJsonValue &content, const QString &path, bool nested) {
     std::vector<ContentBlock> blocks;
     if (content.isString()) {
         blocks.push_back(ContentBlock::makeText(content.toString()));
@@ -277,8 +271,7 @@ std::vector<ContentBlock> Parser::parseContent(const QJsonValue &content, const 
     return blocks;
 }
 
-std::optional<ContentBlock> Parser::parseBlock(const QJsonObject &object, const QString &path, bool nested)
-{
+std::optional<ContentBlock> Parser::parseBlock(const QJsonObject &object, const QString &path, bool nested) {
     const QJsonValue typeValue = object.value("type"_L1);
     if (!typeValue.isString())
         fail(path + u".type"_s, u"field required"_s);
@@ -338,8 +331,7 @@ std::optional<ContentBlock> Parser::parseBlock(const QJsonObject &object, const 
     return std::nullopt;
 }
 
-ContentBlock Parser::parseImage(const QJsonObject &object, const QString &path)
-{
+ContentBlock Parser::parseImage(const QJsonObject &object, const QString &path) {
     ContentBlock block;
     block.type = ContentBlock::Type::Image;
     const QJsonValue sourceValue = object.value("source"_L1);
@@ -359,13 +351,13 @@ ContentBlock Parser::parseImage(const QJsonObject &object, const QString &path)
         if (block.imageUrl.isEmpty())
             fail(path + u".source.url"_s, u"image block has no url"_s);
     } else {
-        fail(path + u".source.type"_s, u"unsupported image source '%1' (expected \"base64\" or \"url\")"_s.arg(sourceType));
+        fail(path + u".source.type"_s,
+             u"unsupported image source '%1' (expected \"base64\" or \"url\")"_s.arg(sourceType));
     }
     return block;
 }
 
-void Parser::parseTools(const QJsonValue &tools)
-{
+void Parser::parseTools(const QJsonValue &tools) {
     if (tools.isNull() || tools.isUndefined())
         return;
     if (!tools.isArray())
@@ -396,8 +388,7 @@ void Parser::parseTools(const QJsonValue &tools)
         note(u"dropped server tools the backend cannot run: %1"_s.arg(serverTools.join(u", "_s)));
 }
 
-void Parser::parseToolChoice(const QJsonValue &value)
-{
+void Parser::parseToolChoice(const QJsonValue &value) {
     if (value.isNull() || value.isUndefined())
         return;
     if (!value.isObject())
@@ -422,8 +413,7 @@ void Parser::parseToolChoice(const QJsonValue &value)
     m_request.toolChoice = choice;
 }
 
-void Parser::parseThinking(const QJsonValue &value)
-{
+void Parser::parseThinking(const QJsonValue &value) {
     if (value.isNull() || value.isUndefined())
         return;
     if (!value.isObject())
@@ -432,7 +422,8 @@ void Parser::parseThinking(const QJsonValue &value)
     const QString type = object.value("type"_L1).toString();
     if (type == "enabled"_L1) {
         m_request.thinking.type = ThinkingConfig::Type::Enabled;
-        m_request.thinking.budgetTokens = optionalInteger(object, "budget_tokens"_L1, u"thinking"_s).value_or(0);
+        m_request.thinking.budgetTokens =
+            optionalInteger(object, "budget_tokens"_L1, u"thinking"_s).value_or(0);
     } else if (type == "adaptive"_L1) {
         m_request.thinking.type = ThinkingConfig::Type::Adaptive;
     } else if (type == "disabled"_L1) {
@@ -442,8 +433,7 @@ void Parser::parseThinking(const QJsonValue &value)
     }
 }
 
-void Parser::parseOutputConfig(const QJsonValue &value)
-{
+void Parser::parseOutputConfig(const QJsonValue &value) {
     if (!value.isObject())
         return;
     const QJsonObject object = value.toObject();
@@ -455,8 +445,8 @@ void Parser::parseOutputConfig(const QJsonValue &value)
 
 } // namespace
 
-std::variant<MessageRequest, ApiError> RequestParser::parse(const QByteArray &body, const ParseOptions &options)
-{
+std::variant<MessageRequest, ApiError> RequestParser::parse(const QByteArray &body,
+                                                            const ParseOptions &options) {
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)

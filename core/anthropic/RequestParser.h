@@ -6,14 +6,13 @@
 #include "MessageRequest.h"
 
 #include <QByteArray>
-
 #include <variant>
 
 namespace modelrelay {
 
 struct ParseOptions {
-    bool requireMaxTokens = true;    // false for /v1/messages/count_tokens
-    bool keepBillingHeader = false;  // keep the x-anthropic-billing-header system block
+    bool requireMaxTokens = true;   // false for /v1/messages/count_tokens
+    bool keepBillingHeader = false; // keep the x-anthropic-billing-header system block
 };
 
 class RequestParser {

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 
 namespace modelrelay {
@@ -36,21 +35,17 @@ struct StreamDelta {
     QString stopSequence;
 
     static StreamDelta textFragment(const QString &t) { return {Kind::Text, t, 0, {}, {}, {}, {}, {}}; }
-    static StreamDelta reasoningFragment(const QString &t)
-    {
+    static StreamDelta reasoningFragment(const QString &t) {
         return {Kind::Reasoning, t, 0, {}, {}, {}, {}, {}};
     }
-    static StreamDelta toolCallBegin(int index, const QString &id, const QString &name)
-    {
+    static StreamDelta toolCallBegin(int index, const QString &id, const QString &name) {
         return {Kind::ToolCallBegin, {}, index, id, name, {}, {}, {}};
     }
-    static StreamDelta toolCallArgs(int index, const QString &fragment)
-    {
+    static StreamDelta toolCallArgs(int index, const QString &fragment) {
         return {Kind::ToolCallArgs, fragment, index, {}, {}, {}, {}, {}};
     }
     static StreamDelta usageReport(const Usage &u) { return {Kind::Usage, {}, 0, {}, {}, u, {}, {}}; }
-    static StreamDelta finish(StopReason reason, const QString &stopSequence = {})
-    {
+    static StreamDelta finish(StopReason reason, const QString &stopSequence = {}) {
         return {Kind::Finish, {}, 0, {}, {}, {}, reason, stopSequence};
     }
 };

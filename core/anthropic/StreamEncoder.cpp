@@ -2,8 +2,8 @@
 
 #include "AnswerAssembler.h"
 
-#include <QJsonDocument>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace modelrelay {
@@ -12,9 +12,9 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QByteArray event(const char *name, const QJsonObject &data)
-{
-    return QByteArray("event: ") + name + "\ndata: " + QJsonDocument(data).toJson(QJsonDocument::Compact) + "\n\n";
+QByteArray event(const char *name, const QJsonObject &data) {
+    return QByteArray("event: ") + name + "\ndata: " + QJsonDocument(data).toJson(QJsonDocument::Compact) +
+           "\n\n";
 }
 
 // Renders the assembler's decisions as Anthropic SSE events into a buffer.
@@ -22,50 +22,47 @@ class SseSink final : public AnswerSink {
 public:
     QByteArray out;
 
-    void startText(int index) override
-    {
+    void startText(int index) override {
         start(index, QJsonObject{{u"type"_s, u"text"_s}, {u"text"_s, QString()}});
     }
-    void startThinking(int index) override
-    {
-        start(index, QJsonObject{{u"type"_s, u"thinking"_s}, {u"thinking"_s, QString()}, {u"signature"_s, QString()}});
+    void startThinking(int index) override {
+        start(
+            index,
+            QJsonObject{{u"type"_s, u"thinking"_s}, {u"thinking"_s, QString()}, {u"signature"_s, QString()}});
     }
-    void startToolUse(int index, const QString &id, const QString &name) override
-    {
-        start(index, QJsonObject{{u"type"_s, u"tool_use"_s}, {u"id"_s, id}, {u"name"_s, name}, {u"input"_s, QJsonObject()}});
+    void startToolUse(int index, const QString &id, const QString &name) override {
+        start(index,
+              QJsonObject{
+                  {u"type"_s, u"tool_use"_s}, {u"id"_s, id}, {u"name"_s, name}, {u"input"_s, QJsonObject()}});
     }
-    void textDelta(int index, const QString &text) override
-    {
+    void textDelta(int index, const QString &text) override {
         delta(index, QJsonObject{{u"type"_s, u"text_delta"_s}, {u"text"_s, text}});
     }
-    void thinkingDelta(int index, const QString &thinking) override
-    {
+    void thinkingDelta(int index, const QString &thinking) override {
         delta(index, QJsonObject{{u"type"_s, u"thinking_delta"_s}, {u"thinking"_s, thinking}});
     }
-    void signatureDelta(int index, const QString &signature) override
-    {
+    void signatureDelta(int index, const QString &signature) override {
         delta(index, QJsonObject{{u"type"_s, u"signature_delta"_s}, {u"signature"_s, signature}});
     }
-    void toolInput(int index, const QJsonObject &, const QByteArray &compactJson) override
-    {
-        delta(index, QJsonObject{{u"type"_s, u"input_json_delta"_s}, {u"partial_json"_s, QString::fromUtf8(compactJson)}});
+    void toolInput(int index, const QJsonObject &, const QByteArray &compactJson) override {
+        delta(index, QJsonObject{{u"type"_s, u"input_json_delta"_s},
+                                 {u"partial_json"_s, QString::fromUtf8(compactJson)}});
     }
-    void stopBlock(int index) override
-    {
-        out += event("content_block_stop", QJsonObject{{u"type"_s, u"content_block_stop"_s}, {u"index"_s, index}});
+    void stopBlock(int index) override {
+        out += event("content_block_stop",
+                     QJsonObject{{u"type"_s, u"content_block_stop"_s}, {u"index"_s, index}});
     }
 
 private:
-    void start(int index, const QJsonObject &block)
-    {
+    void start(int index, const QJsonObject &block) {
         out += event("content_block_start", QJsonObject{{u"type"_s, u"content_block_start"_s},
                                                         {u"index"_s, index},
                                                         {u"content_block"_s, block}});
     }
-    void delta(int index, const QJsonObject &d)
-    {
-        out += event("content_block_delta",
-                     QJsonObject{{u"type"_s, u"content_block_delta"_s}, {u"index"_s, index}, {u"delta"_s, d}});
+    void delta(int index, const QJsonObject &d) {
+        out +=
+            event("content_block_delta",
+                  QJsonObject{{u"type"_s, u"content_block_delta"_s}, {u"index"_s, index}, {u"delta"_s, d}});
     }
 };
 
@@ -76,11 +73,8 @@ struct StreamEncoder::State {
         : messageId(std::move(id))
         , clientModel(std::move(model))
         , estimatedInputTokens(estimate)
-        , assembler(messageId, sink)
-    {
-    }
-    QByteArray take()
-    {
+        , assembler(messageId, sink) {}
+    QByteArray take() {
         QByteArray bytes;
         bytes.swap(sink.out);
         return bytes;
@@ -96,14 +90,11 @@ struct StreamEncoder::State {
 };
 
 StreamEncoder::StreamEncoder(QString messageId, QString clientModel, int estimatedInputTokens)
-    : d(std::make_unique<State>(std::move(messageId), std::move(clientModel), estimatedInputTokens))
-{
-}
+    : d(std::make_unique<State>(std::move(messageId), std::move(clientModel), estimatedInputTokens)) {}
 
 StreamEncoder::~StreamEncoder() = default;
 
-QByteArray StreamEncoder::start()
-{
+QByteArray StreamEncoder::start() {
     if (d->started)
         return {};
     d->started = true;
@@ -119,8 +110,7 @@ QByteArray StreamEncoder::start()
     return event("message_start", QJsonObject{{u"type"_s, u"message_start"_s}, {u"message"_s, message}});
 }
 
-QByteArray StreamEncoder::encode(const StreamDelta &delta)
-{
+QByteArray StreamEncoder::encode(const StreamDelta &delta) {
     if (d->complete)
         return {};
     QByteArray bytes = start();
@@ -128,8 +118,7 @@ QByteArray StreamEncoder::encode(const StreamDelta &delta)
     return bytes + d->take();
 }
 
-QByteArray StreamEncoder::finish()
-{
+QByteArray StreamEncoder::finish() {
     if (d->complete)
         return {};
     QByteArray bytes = start();
@@ -141,7 +130,8 @@ QByteArray StreamEncoder::finish()
     bytes += d->take();
 
     const Usage reported = d->assembler.reportedUsage();
-    QJsonObject usage{{u"output_tokens"_s, reported.outputTokens.value_or(d->assembler.estimatedOutputTokens())}};
+    QJsonObject usage{
+        {u"output_tokens"_s, reported.outputTokens.value_or(d->assembler.estimatedOutputTokens())}};
     if (reported.inputTokens)
         usage.insert(u"input_tokens"_s, *reported.inputTokens);
     if (reported.cacheReadInputTokens)
@@ -151,13 +141,13 @@ QByteArray StreamEncoder::finish()
                                     ? QJsonValue(d->assembler.stopSequence())
                                     : QJsonValue(QJsonValue::Null);
     const QJsonObject delta{{u"stop_reason"_s, stopReasonName(reason)}, {u"stop_sequence"_s, sequence}};
-    bytes += event("message_delta", QJsonObject{{u"type"_s, u"message_delta"_s}, {u"delta"_s, delta}, {u"usage"_s, usage}});
+    bytes += event("message_delta",
+                   QJsonObject{{u"type"_s, u"message_delta"_s}, {u"delta"_s, delta}, {u"usage"_s, usage}});
     bytes += event("message_stop", QJsonObject{{u"type"_s, u"message_stop"_s}});
     return bytes;
 }
 
-QByteArray StreamEncoder::fail(const ApiError &error)
-{
+QByteArray StreamEncoder::fail(const ApiError &error) {
     if (d->complete)
         return {};
     d->complete = true;
@@ -166,28 +156,23 @@ QByteArray StreamEncoder::fail(const ApiError &error)
     return bytes + d->take() + error.toSseEvent();
 }
 
-QByteArray StreamEncoder::ping() const
-{
+QByteArray StreamEncoder::ping() const {
     return QByteArrayLiteral("event: ping\ndata: {\"type\":\"ping\"}\n\n");
 }
 
-bool StreamEncoder::hasContent() const
-{
+bool StreamEncoder::hasContent() const {
     return d->assembler.hasContent();
 }
 
-bool StreamEncoder::isComplete() const
-{
+bool StreamEncoder::isComplete() const {
     return d->complete;
 }
 
-Usage StreamEncoder::usage() const
-{
+Usage StreamEncoder::usage() const {
     return d->assembler.reportedUsage();
 }
 
-StopReason StreamEncoder::stopReason() const
-{
+StopReason StreamEncoder::stopReason() const {
     return d->assembler.stopReason();
 }
 

@@ -9,7 +9,6 @@
 
 #include <QByteArray>
 #include <QString>
-
 #include <memory>
 
 namespace modelrelay {
@@ -19,17 +18,17 @@ public:
     StreamEncoder(QString messageId, QString clientModel, int estimatedInputTokens);
     ~StreamEncoder();
 
-    QByteArray start();                         // message_start
+    QByteArray start();                          // message_start
     QByteArray encode(const StreamDelta &delta); // zero or more events
     // The backend's body ended. If a Finish delta was seen: close blocks, message_delta,
     // message_stop. Otherwise the answer was cut: close blocks, then an error event.
     QByteArray finish();
-    QByteArray fail(const ApiError &error);     // close open blocks, then an error event
-    QByteArray ping() const;                    // "event: ping" keep-alive
+    QByteArray fail(const ApiError &error); // close open blocks, then an error event
+    QByteArray ping() const;                // "event: ping" keep-alive
 
-    bool hasContent() const;    // any content event emitted yet (time-to-first-token)
-    bool isComplete() const;    // message_stop or error emitted
-    Usage usage() const;        // best known usage (backend-reported where available)
+    bool hasContent() const; // any content event emitted yet (time-to-first-token)
+    bool isComplete() const; // message_stop or error emitted
+    Usage usage() const;     // best known usage (backend-reported where available)
     StopReason stopReason() const;
 
 private:

@@ -14,7 +14,7 @@ namespace modelrelay {
 
 struct BackendContext {
     BackendKind kind = BackendKind::OpenAI;
-    QString url;          // the backend's base URL, as configured
+    QString url; // the backend's base URL, as configured
     QString backendModel;
 };
 

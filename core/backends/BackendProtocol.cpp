@@ -8,8 +8,7 @@
 namespace modelrelay {
 
 BackendCall BackendProtocol::prepare(const MessageRequest &request, const ModelTarget &target,
-                                     const BackendProfile &profile, QStringList *notes)
-{
+                                     const BackendProfile &profile, QStringList *notes) {
     switch (profile.kind) {
     case BackendKind::Ollama:
         return {OllamaRequestBuilder::build(request, target, profile, notes),
@@ -17,14 +16,16 @@ BackendCall BackendProtocol::prepare(const MessageRequest &request, const ModelT
     case BackendKind::OpenAI:
         break;
     }
-    return {OpenAiRequestBuilder::build(request, target, profile, notes), std::make_unique<OpenAiStreamDecoder>()};
+    return {OpenAiRequestBuilder::build(request, target, profile, notes),
+            std::make_unique<OpenAiStreamDecoder>()};
 }
 
-QString BackendProtocol::displayName(BackendKind kind)
-{
+QString BackendProtocol::displayName(BackendKind kind) {
     switch (kind) {
-    case BackendKind::Ollama: return QStringLiteral("Ollama");
-    case BackendKind::OpenAI: break;
+    case BackendKind::Ollama:
+        return QStringLiteral("Ollama");
+    case BackendKind::OpenAI:
+        break;
     }
     return QStringLiteral("OpenAI-compatible");
 }

@@ -6,33 +6,31 @@ namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
 
-QString ChatShaping::systemText(const MessageRequest &request)
-{
+QString ChatShaping::systemText(const MessageRequest &request) {
     return request.system.join(u"\n\n"_s);
 }
 
 int ChatShaping::outputTokenLimit(const MessageRequest &request, const ModelTarget &target,
-                                  const BackendProfile &profile, QStringList *notes)
-{
+                                  const BackendProfile &profile, QStringList *notes) {
     const int cap = target.maxOutputTokens > 0 ? target.maxOutputTokens : profile.maxOutputTokens;
     if (cap > 0 && request.maxTokens > cap) {
         if (notes)
-            notes->append(u"max_tokens %1 capped to %2 for %3"_s.arg(request.maxTokens).arg(cap).arg(target.backendModel));
+            notes->append(u"max_tokens %1 capped to %2 for %3"_s.arg(request.maxTokens)
+                              .arg(cap)
+                              .arg(target.backendModel));
         return cap;
     }
     return request.maxTokens;
 }
 
-QString ChatShaping::toolResultText(const ContentBlock &result)
-{
+QString ChatShaping::toolResultText(const ContentBlock &result) {
     QString text = joinedText(result.content);
     if (result.isError)
         text.prepend(u"Error: "_s);
     return text;
 }
 
-QString ChatShaping::joinedText(const std::vector<ContentBlock> &blocks)
-{
+QString ChatShaping::joinedText(const std::vector<ContentBlock> &blocks) {
     QString text;
     for (const ContentBlock &block : blocks) {
         if (block.type != ContentBlock::Type::Text)
@@ -44,8 +42,7 @@ QString ChatShaping::joinedText(const std::vector<ContentBlock> &blocks)
     return text;
 }
 
-QJsonArray ChatShaping::functionTools(const std::vector<ToolDefinition> &tools)
-{
+QJsonArray ChatShaping::functionTools(const std::vector<ToolDefinition> &tools) {
     QJsonArray array;
     for (const ToolDefinition &tool : tools) {
         QJsonObject parameters = tool.inputSchema;
@@ -61,8 +58,7 @@ QJsonArray ChatShaping::functionTools(const std::vector<ToolDefinition> &tools)
     return array;
 }
 
-QUrl ChatShaping::endpoint(const QUrl &base, const QString &path)
-{
+QUrl ChatShaping::endpoint(const QUrl &base, const QString &path) {
     QUrl url = base;
     QString basePath = url.path();
     while (basePath.endsWith(u'/'))

@@ -10,9 +10,7 @@ namespace modelrelay {
 class LineBuffer {
 public:
     // Calls onLine(QByteArrayView) for every line the bytes complete (without its terminator).
-    template <typename OnLine>
-    void feed(QByteArrayView bytes, OnLine &&onLine)
-    {
+    template <typename OnLine> void feed(QByteArrayView bytes, OnLine &&onLine) {
         qsizetype start = 0;
         for (qsizetype i = 0; i < bytes.size(); ++i) {
             if (bytes[i] != '\n')
@@ -31,9 +29,7 @@ public:
     }
 
     // The stream ended: a last line without terminator still counts.
-    template <typename OnLine>
-    void finish(OnLine &&onLine)
-    {
+    template <typename OnLine> void finish(OnLine &&onLine) {
         if (!m_pending.isEmpty()) {
             const QByteArray last = std::move(m_pending);
             m_pending.clear();
@@ -42,8 +38,7 @@ public:
     }
 
 private:
-    static QByteArrayView trimmed(QByteArrayView line)
-    {
+    static QByteArrayView trimmed(QByteArrayView line) {
         return line.endsWith('\r') ? line.chopped(1) : line;
     }
 

@@ -15,12 +15,9 @@ using namespace Qt::Literals::StringLiterals;
 
 ModelLister::ModelLister(QObject *parent)
     : QObject(parent)
-    , m_network(new QNetworkAccessManager(this))
-{
-}
+    , m_network(new QNetworkAccessManager(this)) {}
 
-QStringList ModelLister::parseModelList(BackendKind kind, const QByteArray &body)
-{
+QStringList ModelLister::parseModelList(BackendKind kind, const QByteArray &body) {
     const QJsonObject root = QJsonDocument::fromJson(body).object();
     QStringList names;
     const QJsonArray entries = root.value(kind == BackendKind::Ollama ? "models"_L1 : "data"_L1).toArray();
@@ -34,12 +31,11 @@ QStringList ModelLister::parseModelList(BackendKind kind, const QByteArray &body
     return names;
 }
 
-void ModelLister::list(const BackendProfile &profile, int timeoutMs)
-{
+void ModelLister::list(const BackendProfile &profile, int timeoutMs) {
     if (m_reply)
         m_reply->abort();
-    QNetworkRequest request(
-        ChatShaping::endpoint(profile.baseUrl, profile.kind == BackendKind::Ollama ? u"api/tags"_s : u"models"_s));
+    QNetworkRequest request(ChatShaping::endpoint(
+        profile.baseUrl, profile.kind == BackendKind::Ollama ? u"api/tags"_s : u"models"_s));
     if (!profile.apiKey.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + profile.apiKey.toUtf8());
     request.setTransferTimeout(timeoutMs);
@@ -57,7 +53,9 @@ void ModelLister::list(const BackendProfile &profile, int timeoutMs)
             return;
         }
         if (reply->error() != QNetworkReply::NoError) {
-            emit failed(BackendErrorTranslator::fromNetworkError(context, reply->error(), reply->errorString()).message);
+            emit failed(
+                BackendErrorTranslator::fromNetworkError(context, reply->error(), reply->errorString())
+                    .message);
             return;
         }
         emit listed(parseModelList(context.kind, body));

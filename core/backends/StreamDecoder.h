@@ -7,7 +7,6 @@
 
 #include <QByteArrayView>
 #include <QString>
-
 #include <vector>
 
 namespace modelrelay {

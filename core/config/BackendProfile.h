@@ -17,9 +17,9 @@ struct BackendProfile {
     // OpenAI: the API root including /v1 (requests go to {baseUrl}/chat/completions).
     // Ollama: the server root (requests go to {baseUrl}/api/chat).
     QUrl baseUrl = QUrl(QStringLiteral("http://127.0.0.1:11434"));
-    QString apiKey;                   // never logged
-    int ollamaContextSize = 32768;    // num_ctx when the model rule sets none
-    int maxOutputTokens = 0;          // cap for max_tokens when the model rule sets none; 0 = none
+    QString apiKey;                // never logged
+    int ollamaContextSize = 32768; // num_ctx when the model rule sets none
+    int maxOutputTokens = 0;       // cap for max_tokens when the model rule sets none; 0 = none
 
     static QUrl defaultBaseUrl(BackendKind kind);
 

@@ -5,7 +5,6 @@
 #include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <utility>
 
 namespace modelrelay {
@@ -33,26 +32,32 @@ struct Names {
 const Names kSettings[] = {
     {"host", "HOST", "host", "address", "Address to listen on (default 127.0.0.1)."},
     {"port", "PORT", "port", "port", "Port to listen on (default 8787)."},
-    {"provider", "PROVIDER", "provider", "kind", "Backend kind: ollama (default) or openai (any OpenAI-compatible server)."},
+    {"provider", "PROVIDER", "provider", "kind",
+     "Backend kind: ollama (default) or openai (any OpenAI-compatible server)."},
     {"base_url", "PROVIDER_BASE_URL", "base-url", "url",
      "Backend URL (default http://127.0.0.1:11434 for ollama, http://127.0.0.1:8080/v1 for openai)."},
-    {"api_key", "PROVIDER_API_KEY", nullptr, nullptr, "Backend API key, sent as a Bearer token (never logged)."},
-    {"default_model", "DEFAULT_MODEL", "default-model", "model", "Backend model for Claude model names no rule maps."},
+    {"api_key", "PROVIDER_API_KEY", nullptr, nullptr,
+     "Backend API key, sent as a Bearer token (never logged)."},
+    {"default_model", "DEFAULT_MODEL", "default-model", "model",
+     "Backend model for Claude model names no rule maps."},
     {"model_map", "MODEL_MAP_JSON", "model-map", "json",
-     "Model map as JSON: {\"claude-*haiku*\":\"qwen2.5:7b\",\"claude-*\":{\"model\":\"qwen2.5-coder:32b\",\"max_tokens\":8192,\"context\":65536}}."},
+     "Model map as JSON: "
+     "{\"claude-*haiku*\":\"qwen2.5:7b\",\"claude-*\":{\"model\":\"qwen2.5-coder:32b\",\"max_tokens\":8192,"
+     "\"context\":65536}}."},
     {"model_map_file", "MODEL_MAP_FILE", "model-map-file", "file", "The model map JSON, read from a file."},
-    {"timeout_ms", "PROVIDER_TIMEOUT_MS", "timeout-ms", "ms", "How long to wait for the backend's first byte (default 600000)."},
+    {"timeout_ms", "PROVIDER_TIMEOUT_MS", "timeout-ms", "ms",
+     "How long to wait for the backend's first byte (default 600000)."},
     {"log_level", "LOG_LEVEL", "log-level", "level", "error, warn, info (default) or debug."},
     {"ollama_num_ctx", "MODELRELAY_OLLAMA_NUM_CTX", "ollama-num-ctx", "tokens",
      "Ollama context size when the model rule sets none (default 32768)."},
     {"max_output_tokens", "MODELRELAY_MAX_OUTPUT_TOKENS", "max-output-tokens", "tokens",
      "Cap for the max_tokens Claude Code asks for (default: no cap)."},
     {"keep_billing_header", "MODELRELAY_KEEP_BILLING_HEADER", nullptr, nullptr,
-     "1 keeps Claude Code's x-anthropic-billing-header system line (dropped by default: it defeats prompt caching)."},
+     "1 keeps Claude Code's x-anthropic-billing-header system line (dropped by default: it defeats prompt "
+     "caching)."},
 };
 
-bool parseInt(const QString &text, qint64 min, qint64 max, qint64 *out)
-{
+bool parseInt(const QString &text, qint64 min, qint64 max, qint64 *out) {
     bool ok = false;
     const qint64 v = text.trimmed().toLongLong(&ok);
     if (!ok || v < min || v > max)
@@ -61,8 +66,7 @@ bool parseInt(const QString &text, qint64 min, qint64 max, qint64 *out)
     return true;
 }
 
-bool parseBool(const QString &text, bool *out)
-{
+bool parseBool(const QString &text, bool *out) {
     const QString t = text.trimmed().toLower();
     if (t == "1"_L1 || t == "true"_L1 || t == "yes"_L1 || t == "on"_L1)
         *out = true;
@@ -76,13 +80,10 @@ bool parseBool(const QString &text, bool *out)
 class Applier {
 public:
     explicit Applier(ProxyConfig &config)
-        : m_config(config)
-    {
-    }
+        : m_config(config) {}
 
     // Applies one level's settings; a later level overrides an earlier one.
-    bool apply(const QList<Given> &level, QString *error)
-    {
+    bool apply(const QList<Given> &level, QString *error) {
         const Given *provider = find(level, "provider");
         if (provider && !applyOne(*provider, error))
             return false;
@@ -95,15 +96,13 @@ public:
 
     // The saved URL belongs to the saved kind: a run that switches kind without naming a URL
     // gets the new kind's default.
-    void finish(BackendKind savedKind)
-    {
+    void finish(BackendKind savedKind) {
         if (m_config.backend.kind != savedKind && !m_baseUrlGiven)
             m_config.backend.baseUrl = BackendProfile::defaultBaseUrl(m_config.backend.kind);
     }
 
 private:
-    static const Given *find(const QList<Given> &level, const char *key)
-    {
+    static const Given *find(const QList<Given> &level, const char *key) {
         for (const Given &g : level) {
             if (g.key == QLatin1StringView(key))
                 return &g;
@@ -111,8 +110,7 @@ private:
         return nullptr;
     }
 
-    bool applyOne(const Given &g, QString *error)
-    {
+    bool applyOne(const Given &g, QString *error) {
         auto bad = [&](const QString &why) {
             *error = u"%1: %2"_s.arg(g.label, why);
             return false;
@@ -137,7 +135,8 @@ private:
             }
         } else if (g.key == "base_url"_L1) {
             const QUrl url(v.trimmed(), QUrl::StrictMode);
-            if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1) || url.host().isEmpty())
+            if (!url.isValid() || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1) ||
+                url.host().isEmpty())
                 return bad(u"'%1' is not an http(s) URL (e.g. http://127.0.0.1:11434)"_s.arg(v));
             m_config.backend.baseUrl = url;
             m_baseUrlGiven = true;
@@ -186,8 +185,7 @@ private:
     bool m_baseUrlGiven = false;
 };
 
-QList<Given> fromEnvironment(const QProcessEnvironment &env)
-{
+QList<Given> fromEnvironment(const QProcessEnvironment &env) {
     QList<Given> level;
     for (const Names &n : kSettings) {
         const QString name = QString::fromLatin1(n.env);
@@ -197,8 +195,7 @@ QList<Given> fromEnvironment(const QProcessEnvironment &env)
     return level;
 }
 
-bool fromConfigFile(const QString &path, QList<Given> *level, QString *error)
-{
+bool fromConfigFile(const QString &path, QList<Given> *level, QString *error) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         *error = u"--config: cannot read '%1': %2"_s.arg(path, file.errorString());
@@ -239,8 +236,7 @@ bool fromConfigFile(const QString &path, QList<Given> *level, QString *error)
     return true;
 }
 
-bool isLoopback(const QString &host)
-{
+bool isLoopback(const QString &host) {
     if (host.compare("localhost"_L1, Qt::CaseInsensitive) == 0)
         return true;
     const QHostAddress address(host);
@@ -250,8 +246,7 @@ bool isLoopback(const QString &host)
 } // namespace
 
 std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, const QProcessEnvironment &env,
-                                               const ProxyConfig &base, QString *error)
-{
+                                               const ProxyConfig &base, QString *error) {
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help({u"h"_s, u"help"_s}, u"Show this help."_s);
@@ -260,13 +255,15 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
     const QCommandLineOption show(u"show"_s, u"Open the main window at start."_s);
     const QCommandLineOption config(u"config"_s, u"Read settings from a JSON file."_s, u"file"_s);
     const QCommandLineOption settings(u"settings"_s, u"Use this INI file for saved settings."_s, u"file"_s);
-    const QCommandLineOption keepBilling(u"keep-billing-header"_s, u"Keep Claude Code's billing header line."_s);
+    const QCommandLineOption keepBilling(u"keep-billing-header"_s,
+                                         u"Keep Claude Code's billing header line."_s);
     parser.addOptions({help, version, headless, show, config, settings, keepBilling});
     QList<std::pair<QCommandLineOption, const Names *>> valueOptions;
     for (const Names &n : kSettings) {
         if (!n.flag)
             continue;
-        QCommandLineOption option(QString::fromLatin1(n.flag), QString::fromLatin1(n.help), QString::fromLatin1(n.valueName));
+        QCommandLineOption option(QString::fromLatin1(n.flag), QString::fromLatin1(n.help),
+                                  QString::fromLatin1(n.valueName));
         parser.addOption(option);
         valueOptions.append({option, &n});
     }
@@ -293,7 +290,8 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
     QList<Given> flagLevel;
     for (const auto &[option, names] : valueOptions) {
         if (parser.isSet(option))
-            flagLevel.append({QString::fromLatin1(names->key), u"--"_s + QString::fromLatin1(names->flag), parser.value(option)});
+            flagLevel.append({QString::fromLatin1(names->key), u"--"_s + QString::fromLatin1(names->flag),
+                              parser.value(option)});
     }
     if (parser.isSet(keepBilling))
         flagLevel.append({u"keep_billing_header"_s, u"--keep-billing-header"_s, u"1"_s});
@@ -305,34 +303,39 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
     }
     applier.finish(base.backend.kind);
     if (!isLoopback(loaded.config.host))
-        loaded.warnings.append(u"HOST=%1 exposes the proxy to your network: anyone who can reach this machine can use "
-                               "your backend through it"_s.arg(loaded.config.host));
+        loaded.warnings.append(
+            u"HOST=%1 exposes the proxy to your network: anyone who can reach this machine can use "
+            "your backend through it"_s.arg(loaded.config.host));
     return loaded;
 }
 
-QString ConfigLoader::helpText()
-{
-    QString text = u"Usage: modelrelay [options]\n"
-                   "Run Claude Code (or any Anthropic Messages API client) on Ollama or an OpenAI-compatible server.\n\n"
-                   "Options:\n"
-                   "  -h, --help                 Show this help.\n"
-                   "  -v, --version              Show the version.\n"
-                   "  --headless                 Run the proxy without a tray icon or window (no display needed).\n"
-                   "  --show                     Open the main window at start.\n"
-                   "  --config <file>            Read settings from a JSON file (keys: host, port, provider, base_url,\n"
-                   "                             api_key, default_model, model_map, timeout_ms, log_level, ...).\n"
-                   "  --settings <file>          Use this INI file instead of the saved user settings.\n"
-                   "  --keep-billing-header      Keep Claude Code's billing header line in the system prompt.\n"_s;
+QString ConfigLoader::helpText() {
+    QString text =
+        u"Usage: modelrelay [options]\n"
+        "Run Claude Code (or any Anthropic Messages API client) on Ollama or an OpenAI-compatible server.\n\n"
+        "Options:\n"
+        "  -h, --help                 Show this help.\n"
+        "  -v, --version              Show the version.\n"
+        "  --headless                 Run the proxy without a tray icon or window (no display needed).\n"
+        "  --show                     Open the main window at start.\n"
+        "  --config <file>            Read settings from a JSON file (keys: host, port, provider, base_url,\n"
+        "                             api_key, default_model, model_map, timeout_ms, log_level, ...).\n"
+        "  --settings <file>          Use this INI file instead of the saved user settings.\n"
+        "  --keep-billing-header      Keep Claude Code's billing header line in the system prompt.\n"_s;
     for (const Names &n : kSettings) {
         if (!n.flag)
             continue;
-        const QString flag = u"  --%1 <%2>"_s.arg(QString::fromLatin1(n.flag), QString::fromLatin1(n.valueName));
+        const QString flag =
+            u"  --%1 <%2>"_s.arg(QString::fromLatin1(n.flag), QString::fromLatin1(n.valueName));
         text += flag.leftJustified(29) + QString::fromLatin1(n.help) + u'\n';
     }
-    text += u"\nEnvironment (flags win over the environment, which wins over --config and saved settings):\n"_s;
+    text +=
+        u"\nEnvironment (flags win over the environment, which wins over --config and saved settings):\n"_s;
     for (const Names &n : kSettings)
-        text += (u"  "_s + QString::fromLatin1(n.env)).leftJustified(33) + QString::fromLatin1(n.help) + u'\n';
-    text += u"\nThe backend API key is read from PROVIDER_API_KEY or the config file only: a key on the command line\n"
+        text +=
+            (u"  "_s + QString::fromLatin1(n.env)).leftJustified(33) + QString::fromLatin1(n.help) + u'\n';
+    text += u"\nThe backend API key is read from PROVIDER_API_KEY or the config file only: a key on the "
+            u"command line\n"
             "would be visible to every user through the process list.\n\n"
             "Then point Claude Code at the proxy:\n"
             "  export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay\n"_s;

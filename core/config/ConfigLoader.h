@@ -7,17 +7,16 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace modelrelay {
 
 struct LaunchOptions {
     bool headless = false;
-    bool showWindow = false;   // --show
+    bool showWindow = false; // --show
     bool showHelp = false;
     bool showVersion = false;
-    QString settingsPath;      // --settings FILE: INI file instead of the user's settings
+    QString settingsPath; // --settings FILE: INI file instead of the user's settings
 };
 
 struct LoadedConfig {

@@ -13,13 +13,11 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-bool isGlob(const QString &pattern)
-{
+bool isGlob(const QString &pattern) {
     return pattern.contains(u'*') || pattern.contains(u'?');
 }
 
-bool globMatches(const QString &pattern, const QString &name)
-{
+bool globMatches(const QString &pattern, const QString &name) {
     // Rules are few and resolve runs once per request; cache the compiled expressions anyway.
     static QMutex mutex;
     static QHash<QString, QRegularExpression> cache;
@@ -41,8 +39,8 @@ bool globMatches(const QString &pattern, const QString &name)
     return it->match(name).hasMatch();
 }
 
-bool readRule(const QString &pattern, const QJsonValue &value, const QString &where, ModelRule *rule, QString *error)
-{
+bool readRule(const QString &pattern, const QJsonValue &value, const QString &where, ModelRule *rule,
+              QString *error) {
     rule->pattern = pattern;
     if (pattern.trimmed().isEmpty()) {
         *error = u"%1: the Claude model name or glob is empty"_s.arg(where);
@@ -77,8 +75,7 @@ bool readRule(const QString &pattern, const QJsonValue &value, const QString &wh
 }
 
 // QJsonObject forgets key order, and for rules order is meaning: read keys in document order.
-QStringList keysInDocumentOrder(const QByteArray &json, const QJsonObject &object)
-{
+QStringList keysInDocumentOrder(const QByteArray &json, const QJsonObject &object) {
     QStringList keys;
     int depth = 0;
     bool inString = false;
@@ -93,7 +90,8 @@ QStringList keysInDocumentOrder(const QByteArray &json, const QJsonObject &objec
             } else if (c == '"') {
                 inString = false;
                 if (depth == 1 && expectKey) {
-                    const QString key = QJsonDocument::fromJson("[\"" + current + "\"]").array().at(0).toString();
+                    const QString key =
+                        QJsonDocument::fromJson("[\"" + current + "\"]").array().at(0).toString();
                     if (object.contains(key) && !keys.contains(key))
                         keys.append(key);
                     expectKey = false;
@@ -104,11 +102,24 @@ QStringList keysInDocumentOrder(const QByteArray &json, const QJsonObject &objec
             continue;
         }
         switch (c) {
-        case '"': inString = true; current.clear(); break;
-        case '{': case '[': ++depth; expectKey = depth == 1 && c == '{'; break;
-        case '}': case ']': --depth; break;
-        case ',': expectKey = depth == 1; break;
-        default: break;
+        case '"':
+            inString = true;
+            current.clear();
+            break;
+        case '{':
+        case '[':
+            ++depth;
+            expectKey = depth == 1 && c == '{';
+            break;
+        case '}':
+        case ']':
+            --depth;
+            break;
+        case ',':
+            expectKey = depth == 1;
+            break;
+        default:
+            break;
         }
     }
     return keys;
@@ -116,10 +127,10 @@ QStringList keysInDocumentOrder(const QByteArray &json, const QJsonObject &objec
 
 } // namespace
 
-std::optional<ModelTarget> ModelMap::resolve(const QString &clientModel) const
-{
+std::optional<ModelTarget> ModelMap::resolve(const QString &clientModel) const {
     for (const ModelRule &rule : rules) {
-        const bool matches = isGlob(rule.pattern) ? globMatches(rule.pattern, clientModel) : rule.pattern == clientModel;
+        const bool matches =
+            isGlob(rule.pattern) ? globMatches(rule.pattern, clientModel) : rule.pattern == clientModel;
         if (matches) {
             return ModelTarget{rule.backendModel,
                                rule.maxOutputTokens > 0 ? rule.maxOutputTokens : defaultMaxOutputTokens,
@@ -131,8 +142,7 @@ std::optional<ModelTarget> ModelMap::resolve(const QString &clientModel) const
     return std::nullopt;
 }
 
-std::optional<QList<ModelRule>> ModelMap::rulesFromJson(const QByteArray &json, QString *error)
-{
+std::optional<QList<ModelRule>> ModelMap::rulesFromJson(const QByteArray &json, QString *error) {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
@@ -170,8 +180,7 @@ std::optional<QList<ModelRule>> ModelMap::rulesFromJson(const QByteArray &json, 
     return std::nullopt;
 }
 
-QJsonArray ModelMap::rulesToJson() const
-{
+QJsonArray ModelMap::rulesToJson() const {
     QJsonArray array;
     for (const ModelRule &rule : rules) {
         QJsonObject entry{{u"pattern"_s, rule.pattern}, {u"model"_s, rule.backendModel}};

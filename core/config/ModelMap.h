@@ -7,13 +7,12 @@
 #include <QJsonArray>
 #include <QList>
 #include <QString>
-
 #include <optional>
 
 namespace modelrelay {
 
 struct ModelRule {
-    QString pattern;      // exact name or glob with * and ?
+    QString pattern; // exact name or glob with * and ?
     QString backendModel;
     int maxOutputTokens = 0;
     int contextSize = 0;

@@ -4,19 +4,21 @@ namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
 
-QString logLevelName(LogLevel level)
-{
+QString logLevelName(LogLevel level) {
     switch (level) {
-    case LogLevel::Error: return u"error"_s;
-    case LogLevel::Warn: return u"warn"_s;
-    case LogLevel::Info: return u"info"_s;
-    case LogLevel::Debug: return u"debug"_s;
+    case LogLevel::Error:
+        return u"error"_s;
+    case LogLevel::Warn:
+        return u"warn"_s;
+    case LogLevel::Info:
+        return u"info"_s;
+    case LogLevel::Debug:
+        return u"debug"_s;
     }
     return u"info"_s;
 }
 
-bool logLevelFromName(const QString &name, LogLevel *level)
-{
+bool logLevelFromName(const QString &name, LogLevel *level) {
     const QString n = name.trimmed().toLower();
     if (n == "error"_L1)
         *level = LogLevel::Error;

@@ -20,10 +20,10 @@ struct ProxyConfig {
     quint16 port = 8787;
     BackendProfile backend;
     ModelMap modelMap;
-    int backendTimeoutMs = 600000;     // until the backend's first byte (PROVIDER_TIMEOUT_MS)
-    int streamIdleTimeoutMs = 300000;  // between two chunks of a streamed answer
+    int backendTimeoutMs = 600000;    // until the backend's first byte (PROVIDER_TIMEOUT_MS)
+    int streamIdleTimeoutMs = 300000; // between two chunks of a streamed answer
     qint64 maxRequestBytes = 32LL * 1024 * 1024;
-    bool keepBillingHeader = false;    // keep Claude Code's x-anthropic-billing-header system block
+    bool keepBillingHeader = false; // keep Claude Code's x-anthropic-billing-header system block
     LogLevel logLevel = LogLevel::Info;
 
     friend bool operator==(const ProxyConfig &, const ProxyConfig &) = default;

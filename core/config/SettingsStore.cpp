@@ -29,8 +29,7 @@ const QString ollamaContextSize = u"ollamaContextSize"_s;
 const QString maxOutputTokens = u"maxOutputTokens"_s;
 } // namespace Key
 
-QList<BackendProfile> defaultProfiles()
-{
+QList<BackendProfile> defaultProfiles() {
     BackendProfile ollama;
     BackendProfile openai;
     openai.name = u"OpenAI-compatible (local)"_s;
@@ -42,29 +41,22 @@ QList<BackendProfile> defaultProfiles()
 
 SettingsStore::SettingsStore()
     : m_settings(std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope, u"ModelRelay"_s,
-                                             u"ModelRelay"_s))
-{
-}
+                                             u"ModelRelay"_s)) {}
 
 SettingsStore::SettingsStore(const QString &iniPath)
-    : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
-{
-}
+    : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat)) {}
 
 SettingsStore::~SettingsStore() = default;
 
-bool SettingsStore::hasSavedConfig() const
-{
+bool SettingsStore::hasSavedConfig() const {
     return m_settings->contains(Key::port) || m_settings->contains(Key::activeProfile);
 }
 
-QString SettingsStore::location() const
-{
+QString SettingsStore::location() const {
     return m_settings->fileName();
 }
 
-ProxyConfig SettingsStore::load() const
-{
+ProxyConfig SettingsStore::load() const {
     ProxyConfig config;
     const QSettings &s = *m_settings;
     config.host = s.value(Key::host, config.host).toString();
@@ -83,8 +75,7 @@ ProxyConfig SettingsStore::load() const
     return config;
 }
 
-void SettingsStore::save(const ProxyConfig &config)
-{
+void SettingsStore::save(const ProxyConfig &config) {
     QSettings &s = *m_settings;
     s.setValue(Key::host, config.host);
     s.setValue(Key::port, config.port);
@@ -104,8 +95,7 @@ void SettingsStore::save(const ProxyConfig &config)
     s.sync();
 }
 
-QList<BackendProfile> SettingsStore::profiles() const
-{
+QList<BackendProfile> SettingsStore::profiles() const {
     QSettings &s = *m_settings;
     const int count = s.beginReadArray(Key::profiles);
     QList<BackendProfile> result;
@@ -124,8 +114,7 @@ QList<BackendProfile> SettingsStore::profiles() const
     return result.isEmpty() ? defaultProfiles() : result;
 }
 
-void SettingsStore::saveProfiles(const QList<BackendProfile> &profiles)
-{
+void SettingsStore::saveProfiles(const QList<BackendProfile> &profiles) {
     QSettings &s = *m_settings;
     s.remove(Key::profiles + u"/size"_s);
     s.beginWriteArray(Key::profiles, int(profiles.size()));
@@ -143,13 +132,11 @@ void SettingsStore::saveProfiles(const QList<BackendProfile> &profiles)
     s.sync();
 }
 
-int SettingsStore::activeProfileIndex() const
-{
+int SettingsStore::activeProfileIndex() const {
     return m_settings->value(Key::activeProfile, 0).toInt();
 }
 
-void SettingsStore::setActiveProfileIndex(int index)
-{
+void SettingsStore::setActiveProfileIndex(int index) {
     m_settings->setValue(Key::activeProfile, index);
     m_settings->sync();
 }

@@ -6,7 +6,6 @@
 
 #include <QList>
 #include <QString>
-
 #include <memory>
 
 class QSettings;
@@ -15,7 +14,7 @@ namespace modelrelay {
 
 class SettingsStore {
 public:
-    SettingsStore();                               // the user's settings (organization "ModelRelay")
+    SettingsStore();                                // the user's settings (organization "ModelRelay")
     explicit SettingsStore(const QString &iniPath); // a specific INI file
     ~SettingsStore();
 

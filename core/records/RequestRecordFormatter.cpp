@@ -4,12 +4,12 @@ namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
 
-QString RequestRecordFormatter::line(const RequestRecord &r)
-{
+QString RequestRecordFormatter::line(const RequestRecord &r) {
     QStringList parts;
     parts << r.startedAt.toString(u"HH:mm:ss.zzz"_s) << u"#%1"_s.arg(r.id) << r.endpoint;
     if (!r.clientModel.isEmpty())
-        parts << (r.backendModel.isEmpty() ? r.clientModel : u"%1 -> %2"_s.arg(r.clientModel, r.backendModel));
+        parts << (r.backendModel.isEmpty() ? r.clientModel
+                                           : u"%1 -> %2"_s.arg(r.clientModel, r.backendModel));
     if (r.endpoint == "messages"_L1)
         parts << (r.stream ? u"stream"_s : u"json"_s);
     parts << QString::number(r.status);
@@ -21,7 +21,8 @@ QString RequestRecordFormatter::line(const RequestRecord &r)
         parts << u"out=%1"_s.arg(*r.outputTokens);
     if (r.timeToFirstTokenMs >= 0)
         parts << u"ttft=%1ms"_s.arg(r.timeToFirstTokenMs);
-    parts << (r.durationMs < 1000 ? u"%1ms"_s.arg(r.durationMs) : u"%1s"_s.arg(r.durationMs / 1000.0, 0, 'f', 2));
+    parts << (r.durationMs < 1000 ? u"%1ms"_s.arg(r.durationMs)
+                                  : u"%1s"_s.arg(r.durationMs / 1000.0, 0, 'f', 2));
     if (!r.stopReason.isEmpty())
         parts << r.stopReason;
     if (!r.error.isEmpty())

@@ -5,12 +5,9 @@
 namespace modelrelay {
 
 BackendConnectionPool::BackendConnectionPool(QObject *parent)
-    : QObject(parent)
-{
-}
+    : QObject(parent) {}
 
-QNetworkAccessManager *BackendConnectionPool::acquire()
-{
+QNetworkAccessManager *BackendConnectionPool::acquire() {
     for (QNetworkAccessManager *manager : std::as_const(m_managers)) {
         int &count = m_inFlight[manager];
         if (count < kRequestsPerManager) {
@@ -25,8 +22,7 @@ QNetworkAccessManager *BackendConnectionPool::acquire()
     return manager;
 }
 
-void BackendConnectionPool::release(QNetworkAccessManager *manager)
-{
+void BackendConnectionPool::release(QNetworkAccessManager *manager) {
     auto it = m_inFlight.find(manager);
     if (it != m_inFlight.end() && it.value() > 0)
         --it.value();

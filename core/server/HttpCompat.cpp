@@ -13,11 +13,12 @@ namespace modelrelay {
 
 namespace {
 using StatusCode = QHttpServerResponder::StatusCode;
-StatusCode toStatus(int status) { return static_cast<StatusCode>(status); }
+StatusCode toStatus(int status) {
+    return static_cast<StatusCode>(status);
+}
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-QHttpHeaders toQHttpHeaders(const QByteArray &contentType, const HttpHeaders &extra)
-{
+QHttpHeaders toQHttpHeaders(const QByteArray &contentType, const HttpHeaders &extra) {
     QHttpHeaders headers;
     if (!contentType.isEmpty())
         headers.append(QHttpHeaders::WellKnownHeader::ContentType, contentType);
@@ -28,13 +29,11 @@ QHttpHeaders toQHttpHeaders(const QByteArray &contentType, const HttpHeaders &ex
 #endif
 } // namespace
 
-QTcpSocket *ConnectionTracker::socketForPeerPort(quint16 port) const
-{
+QTcpSocket *ConnectionTracker::socketForPeerPort(quint16 port) const {
     return m_sockets.value(port);
 }
 
-void ConnectionTracker::incomingConnection(qintptr descriptor)
-{
+void ConnectionTracker::incomingConnection(qintptr descriptor) {
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
@@ -54,8 +53,7 @@ void ConnectionTracker::incomingConnection(qintptr descriptor)
 
 ResponseWriter::ResponseWriter(QHttpServerResponder &&responder, QTcpSocket *socket)
     : m_responder(std::make_unique<QHttpServerResponder>(std::move(responder)))
-    , m_socket(socket)
-{
+    , m_socket(socket) {
     if (socket) {
         connect(socket, &QTcpSocket::disconnected, this, &ResponseWriter::clientDisconnected);
         connect(socket, &QObject::destroyed, this, &ResponseWriter::clientDisconnected);
@@ -64,14 +62,12 @@ ResponseWriter::ResponseWriter(QHttpServerResponder &&responder, QTcpSocket *soc
 
 ResponseWriter::~ResponseWriter() = default;
 
-bool ResponseWriter::isClientConnected() const
-{
+bool ResponseWriter::isClientConnected() const {
     return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
 void ResponseWriter::sendComplete(int status, const QByteArray &contentType, const QByteArray &body,
-                                  const HttpHeaders &extraHeaders)
-{
+                                  const HttpHeaders &extraHeaders) {
     if (m_started || !isClientConnected())
         return;
     m_started = m_finished = true;
@@ -87,8 +83,7 @@ void ResponseWriter::sendComplete(int status, const QByteArray &contentType, con
 #endif
 }
 
-void ResponseWriter::sendHeadersOnly(int status)
-{
+void ResponseWriter::sendHeadersOnly(int status) {
     if (m_started || !isClientConnected())
         return;
     m_started = m_finished = true;
@@ -101,8 +96,7 @@ void ResponseWriter::sendHeadersOnly(int status)
 #endif
 }
 
-void ResponseWriter::beginStream(int status, const QByteArray &contentType, const HttpHeaders &extraHeaders)
-{
+void ResponseWriter::beginStream(int status, const QByteArray &contentType, const HttpHeaders &extraHeaders) {
     if (m_started || !isClientConnected())
         return;
     m_started = true;
@@ -118,8 +112,7 @@ void ResponseWriter::beginStream(int status, const QByteArray &contentType, cons
 #endif
 }
 
-void ResponseWriter::writeChunk(const QByteArray &data)
-{
+void ResponseWriter::writeChunk(const QByteArray &data) {
     if (!m_started || m_finished || data.isEmpty() || !isClientConnected())
         return;
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
@@ -130,8 +123,7 @@ void ResponseWriter::writeChunk(const QByteArray &data)
 #endif
 }
 
-void ResponseWriter::endStream()
-{
+void ResponseWriter::endStream() {
     if (!m_started || m_finished || !isClientConnected())
         return;
     m_finished = true;
@@ -142,8 +134,8 @@ void ResponseWriter::endStream()
 #endif
 }
 
-void HttpDispatcher::install(QHttpServer &server, ConnectionTracker *tracker, QObject *context, Handler handler)
-{
+void HttpDispatcher::install(QHttpServer &server, ConnectionTracker *tracker, QObject *context,
+                             Handler handler) {
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
     server.setMissingHandler(context, [tracker, handler](const QHttpServerRequest &request,
                                                          QHttpServerResponder &responder) {
@@ -160,8 +152,7 @@ void HttpDispatcher::install(QHttpServer &server, ConnectionTracker *tracker, QO
 #endif
 }
 
-void HttpDispatcher::bind(QHttpServer &server, ConnectionTracker *tracker)
-{
+void HttpDispatcher::bind(QHttpServer &server, ConnectionTracker *tracker) {
     server.bind(tracker);
 }
 

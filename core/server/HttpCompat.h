@@ -11,7 +11,6 @@
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
-
 #include <functional>
 #include <memory>
 

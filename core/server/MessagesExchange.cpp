@@ -12,20 +12,23 @@ constexpr qsizetype kMaxErrorBodyBytes = 64 * 1024;
 const QByteArray kEventStream = QByteArrayLiteral("text/event-stream; charset=utf-8");
 const QByteArray kJson = QByteArrayLiteral("application/json");
 
-QString stopReasonName(StopReason reason)
-{
+QString stopReasonName(StopReason reason) {
     switch (reason) {
-    case StopReason::EndTurn: return QStringLiteral("end_turn");
-    case StopReason::MaxTokens: return QStringLiteral("max_tokens");
-    case StopReason::StopSequence: return QStringLiteral("stop_sequence");
-    case StopReason::ToolUse: return QStringLiteral("tool_use");
-    case StopReason::Refusal: return QStringLiteral("refusal");
+    case StopReason::EndTurn:
+        return QStringLiteral("end_turn");
+    case StopReason::MaxTokens:
+        return QStringLiteral("max_tokens");
+    case StopReason::StopSequence:
+        return QStringLiteral("stop_sequence");
+    case StopReason::ToolUse:
+        return QStringLiteral("tool_use");
+    case StopReason::Refusal:
+        return QStringLiteral("refusal");
     }
     return {};
 }
 
-void applyUsage(RequestRecord &record, const Usage &usage)
-{
+void applyUsage(RequestRecord &record, const Usage &usage) {
     record.inputTokens = usage.inputTokens;
     record.outputTokens = usage.outputTokens;
 }
@@ -36,8 +39,7 @@ MessagesExchange::MessagesExchange(Setup setup, std::unique_ptr<ResponseWriter> 
     : QObject(parent)
     , m_setup(std::move(setup))
     , m_writer(std::move(writer))
-    , m_network(network)
-{
+    , m_network(network) {
     const RequestRecord &r = m_setup.record;
     if (r.stream)
         m_encoder.emplace(m_setup.messageId, r.clientModel, r.estimatedInputTokens);
@@ -53,13 +55,11 @@ MessagesExchange::MessagesExchange(Setup setup, std::unique_ptr<ResponseWriter> 
     connect(m_writer.get(), &ResponseWriter::clientDisconnected, this, &MessagesExchange::onClientGone);
 }
 
-MessagesExchange::~MessagesExchange()
-{
+MessagesExchange::~MessagesExchange() {
     abortBackend();
 }
 
-void MessagesExchange::start()
-{
+void MessagesExchange::start() {
     if (!m_writer->isClientConnected()) {
         onClientGone();
         return;
@@ -76,8 +76,7 @@ void MessagesExchange::start()
     m_firstByteTimer.start(m_setup.firstByteTimeoutMs);
 }
 
-void MessagesExchange::onMetaDataChanged()
-{
+void MessagesExchange::onMetaDataChanged() {
     if (m_done || m_httpStatus != 0)
         return;
     m_httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -91,8 +90,7 @@ void MessagesExchange::onMetaDataChanged()
         beginStreamIfNeeded();
 }
 
-void MessagesExchange::beginStreamIfNeeded()
-{
+void MessagesExchange::beginStreamIfNeeded() {
     if (!m_encoder || m_writer->hasStarted())
         return;
     m_writer->beginStream(200, kEventStream,
@@ -103,8 +101,7 @@ void MessagesExchange::beginStreamIfNeeded()
     m_pingTimer.start();
 }
 
-void MessagesExchange::onReadyRead()
-{
+void MessagesExchange::onReadyRead() {
     if (m_done)
         return;
     if (m_httpStatus == 0)
@@ -125,11 +122,11 @@ void MessagesExchange::onReadyRead()
     m_setup.call.decoder->feed(bytes, m_deltas);
     relay(m_deltas);
     if (!m_setup.call.decoder->backendError().isEmpty())
-        completeWithError(BackendErrorTranslator::streamError(m_setup.context, m_setup.call.decoder->backendError()));
+        completeWithError(
+            BackendErrorTranslator::streamError(m_setup.context, m_setup.call.decoder->backendError()));
 }
 
-void MessagesExchange::relay(const std::vector<StreamDelta> &deltas)
-{
+void MessagesExchange::relay(const std::vector<StreamDelta> &deltas) {
     if (deltas.empty())
         return;
     if (m_accumulator) {
@@ -152,14 +149,12 @@ void MessagesExchange::relay(const std::vector<StreamDelta> &deltas)
         noteFirstToken();
 }
 
-void MessagesExchange::noteFirstToken()
-{
+void MessagesExchange::noteFirstToken() {
     if (m_setup.record.timeToFirstTokenMs < 0)
         m_setup.record.timeToFirstTokenMs = m_setup.clock.elapsed();
 }
 
-void MessagesExchange::onReplyFinished()
-{
+void MessagesExchange::onReplyFinished() {
     if (m_done)
         return;
     if (m_httpStatus == 0)
@@ -184,22 +179,22 @@ void MessagesExchange::onReplyFinished()
         if (m_receivedBytes)
             completeWithError(BackendErrorTranslator::streamCut(m_setup.context));
         else
-            completeWithError(
-                BackendErrorTranslator::fromNetworkError(m_setup.context, m_reply->error(), m_reply->errorString()));
+            completeWithError(BackendErrorTranslator::fromNetworkError(m_setup.context, m_reply->error(),
+                                                                       m_reply->errorString()));
         return;
     }
     m_deltas.clear();
     m_setup.call.decoder->finish(m_deltas);
     relay(m_deltas);
     if (!m_setup.call.decoder->backendError().isEmpty()) {
-        completeWithError(BackendErrorTranslator::streamError(m_setup.context, m_setup.call.decoder->backendError()));
+        completeWithError(
+            BackendErrorTranslator::streamError(m_setup.context, m_setup.call.decoder->backendError()));
         return;
     }
     completeSuccessfully();
 }
 
-void MessagesExchange::completeSuccessfully()
-{
+void MessagesExchange::completeSuccessfully() {
     if (m_done)
         return;
     if (m_encoder) {
@@ -229,8 +224,7 @@ void MessagesExchange::completeSuccessfully()
     report();
 }
 
-void MessagesExchange::completeWithError(const ApiError &error)
-{
+void MessagesExchange::completeWithError(const ApiError &error) {
     if (m_done)
         return;
     m_done = true;
@@ -248,8 +242,7 @@ void MessagesExchange::completeWithError(const ApiError &error)
     report();
 }
 
-void MessagesExchange::onClientGone()
-{
+void MessagesExchange::onClientGone() {
     if (m_done)
         return;
     m_done = true;
@@ -260,18 +253,15 @@ void MessagesExchange::onClientGone()
     report();
 }
 
-void MessagesExchange::onFirstByteTimeout()
-{
+void MessagesExchange::onFirstByteTimeout() {
     completeWithError(BackendErrorTranslator::firstByteTimeout(m_setup.context, m_setup.firstByteTimeoutMs));
 }
 
-void MessagesExchange::onIdleTimeout()
-{
+void MessagesExchange::onIdleTimeout() {
     completeWithError(BackendErrorTranslator::streamStalled(m_setup.context, m_setup.idleTimeoutMs));
 }
 
-void MessagesExchange::abortBackend()
-{
+void MessagesExchange::abortBackend() {
     m_firstByteTimer.stop();
     m_idleTimer.stop();
     m_pingTimer.stop();
@@ -284,8 +274,7 @@ void MessagesExchange::abortBackend()
     }
 }
 
-void MessagesExchange::report()
-{
+void MessagesExchange::report() {
     m_setup.record.durationMs = m_setup.clock.elapsed();
     emit finished(m_setup.record);
 }

@@ -6,18 +6,16 @@
 namespace modelrelay {
 
 namespace {
-bool isLoopbackName(const QString &host)
-{
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0
-        || host.endsWith(QLatin1String(".localhost"), Qt::CaseInsensitive))
+bool isLoopbackName(const QString &host) {
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 ||
+        host.endsWith(QLatin1String(".localhost"), Qt::CaseInsensitive))
         return true;
     const QHostAddress address(host);
     return !address.isNull() && address.isLoopback();
 }
 
 // "127.0.0.1:8787" -> "127.0.0.1", "[::1]:8787" -> "::1", "localhost" -> "localhost"
-QString hostWithoutPort(const QByteArray &hostHeader)
-{
+QString hostWithoutPort(const QByteArray &hostHeader) {
     const QString host = QString::fromLatin1(hostHeader).trimmed();
     if (host.startsWith(QLatin1Char('['))) {
         const qsizetype end = host.indexOf(QLatin1Char(']'));
@@ -29,26 +27,27 @@ QString hostWithoutPort(const QByteArray &hostHeader)
 } // namespace
 
 std::optional<ApiError> OriginGuard::check(const QByteArray &origin, const QByteArray &host,
-                                           const QString &configuredHost)
-{
+                                           const QString &configuredHost) {
     if (!origin.isEmpty()) {
         const QUrl url(QString::fromLatin1(origin));
         if (!url.isValid() || !isLoopbackName(url.host()))
-            return ApiError{ApiError::Type::Permission,
-                            QStringLiteral("ModelRelay refuses requests from web pages (Origin: %1). Only local "
-                                           "programs such as Claude Code may use the proxy.")
-                                .arg(QString::fromLatin1(origin)),
-                            0};
+            return ApiError{
+                ApiError::Type::Permission,
+                QStringLiteral("ModelRelay refuses requests from web pages (Origin: %1). Only local "
+                               "programs such as Claude Code may use the proxy.")
+                    .arg(QString::fromLatin1(origin)),
+                0};
     }
     if (!host.isEmpty()) {
         const QString name = hostWithoutPort(host);
         const bool ipLiteral = !QHostAddress(name).isNull();
         if (!ipLiteral && !isLoopbackName(name) && name.compare(configuredHost, Qt::CaseInsensitive) != 0)
-            return ApiError{ApiError::Type::Permission,
-                            QStringLiteral("ModelRelay refuses requests for host '%1': use 127.0.0.1 or localhost "
-                                           "(this blocks DNS-rebinding attacks from web pages).")
-                                .arg(name),
-                            0};
+            return ApiError{
+                ApiError::Type::Permission,
+                QStringLiteral("ModelRelay refuses requests for host '%1': use 127.0.0.1 or localhost "
+                               "(this blocks DNS-rebinding attacks from web pages).")
+                    .arg(name),
+                0};
     }
     return std::nullopt;
 }

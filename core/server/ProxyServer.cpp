@@ -19,8 +19,7 @@ namespace modelrelay {
 namespace {
 const QByteArray kJson = QByteArrayLiteral("application/json");
 
-QString randomId(const QString &prefix)
-{
+QString randomId(const QString &prefix) {
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     QString id = prefix;
     id.reserve(prefix.size() + 24);
@@ -29,18 +28,17 @@ QString randomId(const QString &prefix)
     return id;
 }
 
-QHostAddress hostAddress(const QString &host)
-{
+QHostAddress hostAddress(const QString &host) {
     if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
         return QHostAddress(QHostAddress::LocalHost);
     return QHostAddress(host);
 }
 
-QString notMappedMessage(const QString &model)
-{
-    return QStringLiteral("ModelRelay has no backend model for '%1'. Map it in the model map (e.g. "
-                          "MODEL_MAP_JSON='{\"%1\":\"qwen2.5-coder:32b\"}' or a glob like \"claude-*\"), or set a "
-                          "default model (DEFAULT_MODEL=... or --default-model).")
+QString notMappedMessage(const QString &model) {
+    return QStringLiteral(
+               "ModelRelay has no backend model for '%1'. Map it in the model map (e.g. "
+               "MODEL_MAP_JSON='{\"%1\":\"qwen2.5-coder:32b\"}' or a glob like \"claude-*\"), or set a "
+               "default model (DEFAULT_MODEL=... or --default-model).")
         .arg(model);
 }
 } // namespace
@@ -58,47 +56,49 @@ struct ProxyServer::Incoming {
 ProxyServer::ProxyServer(QObject *parent)
     : QObject(parent)
     , m_pool(this) // a child, so it follows this object into the worker thread
-{
-}
+{}
 
-ProxyServer::~ProxyServer()
-{
+ProxyServer::~ProxyServer() {
     close();
 }
 
-bool ProxyServer::listen(const ProxyConfig &config, QString *error)
-{
+bool ProxyServer::listen(const ProxyConfig &config, QString *error) {
     close();
     m_config = config;
     const QHostAddress address = hostAddress(config.host);
     if (address.isNull()) {
-        *error = QStringLiteral("HOST '%1' is not an IP address (use 127.0.0.1, ::1 or localhost)").arg(config.host);
+        *error = QStringLiteral("HOST '%1' is not an IP address (use 127.0.0.1, ::1 or localhost)")
+                     .arg(config.host);
         return false;
     }
     auto http = std::make_unique<QHttpServer>();
     auto *tracker = new ConnectionTracker(http.get());
     if (!tracker->listen(address, config.port)) {
         if (tracker->serverError() == QAbstractSocket::AddressInUseError)
-            *error = QStringLiteral("port %1 on %2 is already in use (another ModelRelay, or another program). "
-                                    "Choose another port (--port or PORT).")
-                         .arg(config.port)
-                         .arg(config.host);
+            *error =
+                QStringLiteral("port %1 on %2 is already in use (another ModelRelay, or another program). "
+                               "Choose another port (--port or PORT).")
+                    .arg(config.port)
+                    .arg(config.host);
         else
-            *error = QStringLiteral("cannot listen on %1:%2: %3").arg(config.host).arg(config.port).arg(tracker->errorString());
+            *error = QStringLiteral("cannot listen on %1:%2: %3")
+                         .arg(config.host)
+                         .arg(config.port)
+                         .arg(tracker->errorString());
         return false;
     }
-    HttpDispatcher::install(*http, tracker, this,
-                            [this](const QHttpServerRequest &request, std::unique_ptr<ResponseWriter> writer) {
-                                dispatch(request, std::move(writer));
-                            });
+    HttpDispatcher::install(
+        *http, tracker, this,
+        [this](const QHttpServerRequest &request, std::unique_ptr<ResponseWriter> writer) {
+            dispatch(request, std::move(writer));
+        });
     HttpDispatcher::bind(*http, tracker);
     m_http = std::move(http);
     m_tracker = tracker;
     return true;
 }
 
-void ProxyServer::close()
-{
+void ProxyServer::close() {
     // Exchanges are children of this object; deleting them aborts their backend requests.
     const auto exchanges = findChildren<MessagesExchange *>(Qt::FindDirectChildrenOnly);
     for (MessagesExchange *exchange : exchanges)
@@ -107,18 +107,15 @@ void ProxyServer::close()
     m_http.reset();
 }
 
-bool ProxyServer::isListening() const
-{
+bool ProxyServer::isListening() const {
     return m_tracker && m_tracker->isListening();
 }
 
-quint16 ProxyServer::port() const
-{
+quint16 ProxyServer::port() const {
     return m_tracker ? m_tracker->serverPort() : 0;
 }
 
-RequestRecord ProxyServer::newRecord(const QString &endpoint)
-{
+RequestRecord ProxyServer::newRecord(const QString &endpoint) {
     RequestRecord record;
     record.id = m_nextRequestId++;
     record.startedAt = QDateTime::currentDateTime();
@@ -127,21 +124,29 @@ RequestRecord ProxyServer::newRecord(const QString &endpoint)
     return record;
 }
 
-void ProxyServer::dispatch(const QHttpServerRequest &request, std::unique_ptr<ResponseWriter> writer)
-{
+void ProxyServer::dispatch(const QHttpServerRequest &request, std::unique_ptr<ResponseWriter> writer) {
     // Qt 6.4 reuses the request object for the connection's next request: copy what we need now.
     Incoming in;
     in.clock.start();
     in.writer = std::move(writer);
     in.path = request.url().path();
     switch (request.method()) {
-    case QHttpServerRequest::Method::Get: in.method = "GET"; break;
-    case QHttpServerRequest::Method::Post: in.method = "POST"; break;
-    case QHttpServerRequest::Method::Head: in.method = "HEAD"; break;
-    default: in.method = "OTHER"; break;
+    case QHttpServerRequest::Method::Get:
+        in.method = "GET";
+        break;
+    case QHttpServerRequest::Method::Post:
+        in.method = "POST";
+        break;
+    case QHttpServerRequest::Method::Head:
+        in.method = "HEAD";
+        break;
+    default:
+        in.method = "OTHER";
+        break;
     }
 
-    if (const auto refused = OriginGuard::check(request.value("Origin"), request.value("Host"), m_config.host)) {
+    if (const auto refused =
+            OriginGuard::check(request.value("Origin"), request.value("Host"), m_config.host)) {
         in.writer->sendComplete(refused->httpStatus(), kJson, refused->toJson());
         emit logMessage(LogLevel::Warn, refused->message);
         return;
@@ -164,12 +169,13 @@ void ProxyServer::dispatch(const QHttpServerRequest &request, std::unique_ptr<Re
     const bool messages = in.path == QLatin1String("/v1/messages");
     const bool countTokens = in.path == QLatin1String("/v1/messages/count_tokens");
     if (!messages && !countTokens) {
-        in.writer->sendComplete(404, kJson,
-                                ApiError::notFound(QStringLiteral("ModelRelay has no route %1 %2 (it serves POST "
-                                                                  "/v1/messages, POST /v1/messages/count_tokens and "
-                                                                  "GET /health)")
-                                                       .arg(QString::fromLatin1(in.method), in.path))
-                                    .toJson());
+        in.writer->sendComplete(
+            404, kJson,
+            ApiError::notFound(QStringLiteral("ModelRelay has no route %1 %2 (it serves POST "
+                                              "/v1/messages, POST /v1/messages/count_tokens and "
+                                              "GET /health)")
+                                   .arg(QString::fromLatin1(in.method), in.path))
+                .toJson());
         return;
     }
     in.record = newRecord(messages ? QStringLiteral("messages") : QStringLiteral("count_tokens"));
@@ -192,8 +198,7 @@ void ProxyServer::dispatch(const QHttpServerRequest &request, std::unique_ptr<Re
         handleCountTokens(in);
 }
 
-void ProxyServer::answerError(Incoming &in, const ApiError &error)
-{
+void ProxyServer::answerError(Incoming &in, const ApiError &error) {
     in.record.status = error.httpStatus();
     in.record.error = error.message;
     in.record.durationMs = in.clock.elapsed();
@@ -201,8 +206,7 @@ void ProxyServer::answerError(Incoming &in, const ApiError &error)
     emit requestFinished(in.record);
 }
 
-void ProxyServer::handleHealth(Incoming &in)
-{
+void ProxyServer::handleHealth(Incoming &in) {
     const QJsonObject backend{{QStringLiteral("name"), m_config.backend.name},
                               {QStringLiteral("kind"), backendKindName(m_config.backend.kind)},
                               {QStringLiteral("url"), m_config.backend.baseUrl.toString()}};
@@ -213,8 +217,7 @@ void ProxyServer::handleHealth(Incoming &in)
     in.writer->sendComplete(200, kJson, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
-void ProxyServer::handleCountTokens(Incoming &in)
-{
+void ProxyServer::handleCountTokens(Incoming &in) {
     ParseOptions options;
     options.requireMaxTokens = false;
     options.keepBillingHeader = m_config.keepBillingHeader;
@@ -233,8 +236,7 @@ void ProxyServer::handleCountTokens(Incoming &in)
     emit requestFinished(in.record);
 }
 
-void ProxyServer::handleMessages(Incoming &in)
-{
+void ProxyServer::handleMessages(Incoming &in) {
     ParseOptions options;
     options.keepBillingHeader = m_config.keepBillingHeader;
     auto parsed = RequestParser::parse(in.body, options);
@@ -260,13 +262,14 @@ void ProxyServer::handleMessages(Incoming &in)
     }
     record.backendModel = target->backendModel;
     record.estimatedInputTokens = TokenEstimator::estimate(request);
-    if (m_config.backend.kind == BackendKind::Ollama && target->contextSize > 0
-        && record.estimatedInputTokens > target->contextSize) {
-        const QString warning = QStringLiteral("prompt of ~%1 tokens exceeds num_ctx %2 for %3: Ollama will cut it; "
-                                               "raise the model's context size")
-                                    .arg(record.estimatedInputTokens)
-                                    .arg(target->contextSize)
-                                    .arg(target->backendModel);
+    if (m_config.backend.kind == BackendKind::Ollama && target->contextSize > 0 &&
+        record.estimatedInputTokens > target->contextSize) {
+        const QString warning =
+            QStringLiteral("prompt of ~%1 tokens exceeds num_ctx %2 for %3: Ollama will cut it; "
+                           "raise the model's context size")
+                .arg(record.estimatedInputTokens)
+                .arg(target->contextSize)
+                .arg(target->backendModel);
         record.notes.append(warning);
         emit logMessage(LogLevel::Warn, warning);
     }

@@ -10,7 +10,6 @@
 
 #include <QElapsedTimer>
 #include <QObject>
-
 #include <memory>
 
 class QHttpServer;
@@ -29,7 +28,7 @@ public:
     void close();
     void setConfig(const ProxyConfig &config) { m_config = config; }
     bool isListening() const;
-    quint16 port() const;   // the bound port (useful with port 0)
+    quint16 port() const; // the bound port (useful with port 0)
 
 signals:
     void requestFinished(const modelrelay::RequestRecord &record);

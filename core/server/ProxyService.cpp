@@ -19,8 +19,7 @@ struct ProxyService::Private {
 };
 
 namespace {
-QString formatAddress(const QString &host, quint16 port)
-{
+QString formatAddress(const QString &host, quint16 port) {
     const QString shownHost = host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(host) : host;
     return QStringLiteral("http://%1:%2").arg(shownHost).arg(port);
 }
@@ -28,29 +27,28 @@ QString formatAddress(const QString &host, quint16 port)
 
 ProxyService::ProxyService(QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<Private>())
-{
+    , d(std::make_unique<Private>()) {
     qRegisterMetaType<RequestRecord>();
     qRegisterMetaType<ProxyConfig>();
     qRegisterMetaType<LogLevel>();
     d->thread.setObjectName(QStringLiteral("ModelRelay proxy"));
     d->server = new ProxyServer;
     d->server->moveToThread(&d->thread);
-    connect(d->server, &ProxyServer::requestFinished, this, &ProxyService::requestFinished, Qt::QueuedConnection);
+    connect(d->server, &ProxyServer::requestFinished, this, &ProxyService::requestFinished,
+            Qt::QueuedConnection);
     connect(d->server, &ProxyServer::logMessage, this, &ProxyService::logMessage, Qt::QueuedConnection);
     d->thread.start();
 }
 
-ProxyService::~ProxyService()
-{
+ProxyService::~ProxyService() {
     ProxyServer *server = d->server;
-    QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        server, [server] { delete server; }, Qt::BlockingQueuedConnection);
     d->thread.quit();
     d->thread.wait();
 }
 
-void ProxyService::start(const ProxyConfig &config)
-{
+void ProxyService::start(const ProxyConfig &config) {
     {
         QMutexLocker lock(&d->mutex);
         d->config = config;
@@ -66,14 +64,15 @@ void ProxyService::start(const ProxyConfig &config)
             d->address = address;
         }
         if (ok)
-            QMetaObject::invokeMethod(this, [this, address] { emit started(address); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, address] { emit started(address); }, Qt::QueuedConnection);
         else
-            QMetaObject::invokeMethod(this, [this, error] { emit failed(error); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, error] { emit failed(error); }, Qt::QueuedConnection);
     });
 }
 
-void ProxyService::stop()
-{
+void ProxyService::stop() {
     ProxyServer *server = d->server;
     QMetaObject::invokeMethod(server, [this, server] {
         server->close();
@@ -82,12 +81,12 @@ void ProxyService::stop()
             d->running = false;
             d->address.clear();
         }
-        QMetaObject::invokeMethod(this, [this] { emit stopped(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { emit stopped(); }, Qt::QueuedConnection);
     });
 }
 
-void ProxyService::setConfig(const ProxyConfig &config)
-{
+void ProxyService::setConfig(const ProxyConfig &config) {
     bool restart = false;
     {
         QMutexLocker lock(&d->mutex);
@@ -102,20 +101,17 @@ void ProxyService::setConfig(const ProxyConfig &config)
     QMetaObject::invokeMethod(server, [server, config] { server->setConfig(config); });
 }
 
-ProxyConfig ProxyService::config() const
-{
+ProxyConfig ProxyService::config() const {
     QMutexLocker lock(&d->mutex);
     return d->config;
 }
 
-bool ProxyService::isRunning() const
-{
+bool ProxyService::isRunning() const {
     QMutexLocker lock(&d->mutex);
     return d->running;
 }
 
-QString ProxyService::listenAddress() const
-{
+QString ProxyService::listenAddress() const {
     QMutexLocker lock(&d->mutex);
     return d->address;
 }

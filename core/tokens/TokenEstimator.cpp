@@ -12,25 +12,28 @@ namespace {
 // and spaces ride along with the following word.
 constexpr int kLettersPerToken = 6;
 constexpr int kDigitsPerToken = 3;
-constexpr int kMessageOverhead = 4;  // role markers and separators of a chat template
-constexpr int kToolOverhead = 8;     // the template's wrapping of one tool definition
-constexpr int kImageTokens = 1200;   // a typical downscaled screenshot for vision models
+constexpr int kMessageOverhead = 4; // role markers and separators of a chat template
+constexpr int kToolOverhead = 8;    // the template's wrapping of one tool definition
+constexpr int kImageTokens = 1200;  // a typical downscaled screenshot for vision models
 constexpr int kToolCallOverhead = 6;
 
-bool isAsciiLetter(char16_t c) { return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z'); }
-bool isDigit(char16_t c) { return c >= u'0' && c <= u'9'; }
+bool isAsciiLetter(char16_t c) {
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z');
+}
+bool isDigit(char16_t c) {
+    return c >= u'0' && c <= u'9';
+}
 
-int countJson(const QJsonObject &object)
-{
+int countJson(const QJsonObject &object) {
     if (object.isEmpty())
         return 1;
-    return TokenEstimator::estimateText(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+    return TokenEstimator::estimateText(
+        QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
 }
 
 int countBlocks(const std::vector<ContentBlock> &blocks);
 
-int countBlock(const ContentBlock &block)
-{
+int countBlock(const ContentBlock &block) {
     switch (block.type) {
     case ContentBlock::Type::Text:
     case ContentBlock::Type::Thinking:
@@ -47,8 +50,7 @@ int countBlock(const ContentBlock &block)
     return 0;
 }
 
-int countBlocks(const std::vector<ContentBlock> &blocks)
-{
+int countBlocks(const std::vector<ContentBlock> &blocks) {
     int total = 0;
     for (const ContentBlock &block : blocks)
         total += countBlock(block);
@@ -57,8 +59,7 @@ int countBlocks(const std::vector<ContentBlock> &blocks)
 
 } // namespace
 
-int TokenEstimator::estimateText(QStringView text)
-{
+int TokenEstimator::estimateText(QStringView text) {
     int tokens = 0;
     const qsizetype n = text.size();
     qsizetype i = 0;
@@ -95,8 +96,7 @@ int TokenEstimator::estimateText(QStringView text)
     return tokens;
 }
 
-int TokenEstimator::estimate(const MessageRequest &request)
-{
+int TokenEstimator::estimate(const MessageRequest &request) {
     int total = 0;
     for (const QString &part : request.system)
         total += estimateText(part);
@@ -105,7 +105,8 @@ int TokenEstimator::estimate(const MessageRequest &request)
     for (const Message &message : request.messages)
         total += kMessageOverhead + countBlocks(message.content);
     for (const ToolDefinition &tool : request.tools)
-        total += kToolOverhead + estimateText(tool.name) + estimateText(tool.description) + countJson(tool.inputSchema);
+        total += kToolOverhead + estimateText(tool.name) + estimateText(tool.description) +
+                 countJson(tool.inputSchema);
     return total;
 }
 

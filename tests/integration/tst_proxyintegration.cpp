@@ -27,25 +27,30 @@ struct HttpResult {
     QString errorMessage() const { return json().value("error").toObject().value("message").toString(); }
 };
 
-QByteArray fixture(const QString &name)
-{
+QByteArray fixture(const QString &name) {
     QFile file(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/") + name);
     if (!file.open(QIODevice::ReadOnly))
         qFatal("missing fixture %s", qPrintable(name));
     return file.readAll();
 }
 
-QByteArray body(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray body(const QJsonObject &o) {
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 
-QJsonObject simpleRequest(bool stream, const QString &text = "hi")
-{
-    return QJsonObject{{"model", "claude-sonnet-4-5"}, {"max_tokens", 1024}, {"stream", stream},
+QJsonObject simpleRequest(bool stream, const QString &text = "hi") {
+    return QJsonObject{{"model", "claude-sonnet-4-5"},
+                       {"max_tokens", 1024},
+                       {"stream", stream},
                        {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", text}}}}};
 }
 
-const QJsonArray kReadTool{QJsonObject{{"name", "Read"}, {"description", "Read a file"},
-                                       {"input_schema", QJsonObject{{"type", "object"},
-                                                                    {"properties", QJsonObject{{"file_path", QJsonObject{{"type", "string"}}}}}}}}};
+const QJsonArray kReadTool{
+    QJsonObject{{"name", "Read"},
+                {"description", "Read a file"},
+                {"input_schema",
+                 QJsonObject{{"type", "object"},
+                             {"properties", QJsonObject{{"file_path", QJsonObject{{"type", "string"}}}}}}}}};
 
 } // namespace
 
@@ -82,7 +87,8 @@ private slots:
 
 private:
     void startProxy(FakeBackend &backend, const std::function<void(ProxyConfig &)> &adjust = {});
-    HttpResult post(const QString &path, const QByteArray &payload, const QList<QPair<QByteArray, QByteArray>> &headers = {});
+    HttpResult post(const QString &path, const QByteArray &payload,
+                    const QList<QPair<QByteArray, QByteArray>> &headers = {});
     HttpResult send(const QByteArray &verb, const QString &path, const QByteArray &payload = {},
                     const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
@@ -91,23 +97,22 @@ private:
     QString m_address;
 };
 
-void TestProxyIntegration::init()
-{
+void TestProxyIntegration::init() {
     m_proxy = std::make_unique<ProxyService>();
     m_client = std::make_unique<QNetworkAccessManager>();
 }
 
-void TestProxyIntegration::cleanup()
-{
+void TestProxyIntegration::cleanup() {
     m_client.reset();
     m_proxy.reset();
 }
 
-void TestProxyIntegration::startProxy(FakeBackend &backend, const std::function<void(ProxyConfig &)> &adjust)
-{
+void TestProxyIntegration::startProxy(FakeBackend &backend,
+                                      const std::function<void(ProxyConfig &)> &adjust) {
     ProxyConfig config;
     config.port = 0;
-    config.backend.kind = backend.kind() == FakeBackend::Kind::OpenAI ? BackendKind::OpenAI : BackendKind::Ollama;
+    config.backend.kind =
+        backend.kind() == FakeBackend::Kind::OpenAI ? BackendKind::OpenAI : BackendKind::Ollama;
     config.backend.name = "fake";
     config.backend.baseUrl = QUrl(backend.baseUrl());
     config.modelMap.rules = {ModelRule{"claude-*haiku*", "fake-small", 0, 0}};
@@ -121,8 +126,7 @@ void TestProxyIntegration::startProxy(FakeBackend &backend, const std::function<
 }
 
 HttpResult TestProxyIntegration::send(const QByteArray &verb, const QString &path, const QByteArray &payload,
-                                      const QList<QPair<QByteArray, QByteArray>> &headers)
-{
+                                      const QList<QPair<QByteArray, QByteArray>> &headers) {
     QNetworkRequest request(QUrl(m_address + path));
     request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
     for (const auto &[name, value] : headers)
@@ -141,20 +145,17 @@ HttpResult TestProxyIntegration::send(const QByteArray &verb, const QString &pat
 }
 
 HttpResult TestProxyIntegration::post(const QString &path, const QByteArray &payload,
-                                      const QList<QPair<QByteArray, QByteArray>> &headers)
-{
+                                      const QList<QPair<QByteArray, QByteArray>> &headers) {
     return send("POST", path, payload, headers);
 }
 
-void TestProxyIntegration::streamsText_data()
-{
+void TestProxyIntegration::streamsText_data() {
     QTest::addColumn<bool>("ollama");
     QTest::newRow("openai") << false;
     QTest::newRow("ollama") << true;
 }
 
-void TestProxyIntegration::streamsText()
-{
+void TestProxyIntegration::streamsText() {
     QFETCH(bool, ollama);
     FakeBackend backend(ollama ? FakeBackend::Kind::Ollama : FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
@@ -172,7 +173,8 @@ void TestProxyIntegration::streamsText()
     const QList<SseEvent> events = parseSse(result.body);
     QCOMPARE(streamProblem(events), QString());
     QCOMPARE(streamText(events), QString("Hello wörld ✓"));
-    QCOMPARE(events.first().data.value("message").toObject().value("model").toString(), QString("claude-sonnet-4-5"));
+    QCOMPARE(events.first().data.value("message").toObject().value("model").toString(),
+             QString("claude-sonnet-4-5"));
     const QJsonObject messageDelta = events.at(events.size() - 2).data;
     QCOMPARE(messageDelta.value("delta").toObject().value("stop_reason").toString(), QString("end_turn"));
     QCOMPARE(messageDelta.value("usage").toObject().value("output_tokens").toInt(), 4);
@@ -181,20 +183,19 @@ void TestProxyIntegration::streamsText()
     QCOMPARE(backend.requests().size(), 1);
     const QJsonObject sent = backend.requests().first().json();
     QCOMPARE(sent.value("model").toString(), QString("fake-model"));
-    QCOMPARE(backend.requests().first().path, ollama ? QByteArray("/api/chat") : QByteArray("/v1/chat/completions"));
+    QCOMPARE(backend.requests().first().path,
+             ollama ? QByteArray("/api/chat") : QByteArray("/v1/chat/completions"));
     if (ollama)
         QCOMPARE(sent.value("options").toObject().value("num_ctx").toInt(), 32768);
     else
         QVERIFY(sent.value("stream_options").toObject().value("include_usage").toBool());
 }
 
-void TestProxyIntegration::answersJson_data()
-{
+void TestProxyIntegration::answersJson_data() {
     streamsText_data();
 }
 
-void TestProxyIntegration::answersJson()
-{
+void TestProxyIntegration::answersJson() {
     QFETCH(bool, ollama);
     FakeBackend backend(ollama ? FakeBackend::Kind::Ollama : FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
@@ -217,13 +218,11 @@ void TestProxyIntegration::answersJson()
     QCOMPARE(backend.requests().first().json().value("model").toString(), QString("fake-small"));
 }
 
-void TestProxyIntegration::toolCallRoundTrip_data()
-{
+void TestProxyIntegration::toolCallRoundTrip_data() {
     streamsText_data();
 }
 
-void TestProxyIntegration::toolCallRoundTrip()
-{
+void TestProxyIntegration::toolCallRoundTrip() {
     QFETCH(bool, ollama);
     FakeBackend backend(ollama ? FakeBackend::Kind::Ollama : FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
@@ -244,17 +243,23 @@ void TestProxyIntegration::toolCallRoundTrip()
         partialJson += e.data.value("delta").toObject().value("partial_json").toString();
     }
     QVERIFY(toolId.startsWith(ollama ? "toolu_" : "call_fake_1"));
-    QCOMPARE(QJsonDocument::fromJson(partialJson.toUtf8()).object().value("file_path").toString(), QString("/tmp/hello.txt"));
-    QCOMPARE(events.at(events.size() - 2).data.value("delta").toObject().value("stop_reason").toString(), QString("tool_use"));
+    QCOMPARE(QJsonDocument::fromJson(partialJson.toUtf8()).object().value("file_path").toString(),
+             QString("/tmp/hello.txt"));
+    QCOMPARE(events.at(events.size() - 2).data.value("delta").toObject().value("stop_reason").toString(),
+             QString("tool_use"));
 
     // The next turn, as Claude Code sends it: the assistant's tool_use echoed, then the tool_result.
     QJsonArray messages = request.value("messages").toArray();
-    messages.append(QJsonObject{{"role", "assistant"},
-                                {"content", QJsonArray{QJsonObject{{"type", "tool_use"}, {"id", toolId}, {"name", "Read"},
-                                                                   {"input", QJsonObject{{"file_path", "/tmp/hello.txt"}}}}}}});
-    messages.append(QJsonObject{{"role", "user"},
-                                {"content", QJsonArray{QJsonObject{{"type", "tool_result"}, {"tool_use_id", toolId},
-                                                                   {"content", "hello"}}}}});
+    messages.append(QJsonObject{
+        {"role", "assistant"},
+        {"content", QJsonArray{QJsonObject{{"type", "tool_use"},
+                                           {"id", toolId},
+                                           {"name", "Read"},
+                                           {"input", QJsonObject{{"file_path", "/tmp/hello.txt"}}}}}}});
+    messages.append(QJsonObject{
+        {"role", "user"},
+        {"content",
+         QJsonArray{QJsonObject{{"type", "tool_result"}, {"tool_use_id", toolId}, {"content", "hello"}}}}});
     request.insert("messages", messages);
     const QList<SseEvent> second = parseSse(post("/v1/messages", body(request)).body);
     QCOMPARE(streamProblem(second), QString());
@@ -270,8 +275,7 @@ void TestProxyIntegration::toolCallRoundTrip()
         QCOMPARE(toolMessage.value("tool_call_id").toString(), toolId);
 }
 
-void TestProxyIntegration::reasoningBecomesThinking()
-{
+void TestProxyIntegration::reasoningBecomesThinking() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     FakeBackend::Reply reply;
@@ -281,7 +285,8 @@ void TestProxyIntegration::reasoningBecomesThinking()
     startProxy(backend);
     const QList<SseEvent> events = parseSse(post("/v1/messages", body(simpleRequest(true))).body);
     QCOMPARE(streamProblem(events), QString());
-    QCOMPARE(events.at(1).data.value("content_block").toObject().value("type").toString(), QString("thinking"));
+    QCOMPARE(events.at(1).data.value("content_block").toObject().value("type").toString(),
+             QString("thinking"));
     QString thinking;
     bool signed_ = false;
     for (const SseEvent &e : events) {
@@ -294,33 +299,43 @@ void TestProxyIntegration::reasoningBecomesThinking()
     QCOMPARE(streamText(events), QString("Done."));
 }
 
-void TestProxyIntegration::backendErrorsBecomeAnthropicErrors_data()
-{
+void TestProxyIntegration::backendErrorsBecomeAnthropicErrors_data() {
     QTest::addColumn<bool>("ollama");
     QTest::addColumn<int>("backendStatus");
     QTest::addColumn<QByteArray>("backendBody");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("type");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("ollama model missing") << true << 404 << QByteArray(R"({"error":"model 'fake-model' not found"})") << 404
-                                          << "not_found_error" << "ollama pull fake-model";
+    QTest::newRow("ollama model missing")
+        << true << 404 << QByteArray(R"({"error":"model 'fake-model' not found"})") << 404
+        << "not_found_error"
+        << "ollama pull fake-model";
     QTest::newRow("bad key") << false << 401 << QByteArray(R"({"error":{"message":"invalid key"}})") << 401
-                             << "authentication_error" << "invalid key";
+                             << "authentication_error"
+                             << "invalid key";
     QTest::newRow("rate limited") << false << 429 << QByteArray(R"({"error":{"message":"slow down"}})") << 429
-                                  << "rate_limit_error" << "slow down";
-    QTest::newRow("crashed") << true << 500 << QByteArray(R"({"error":"llama runner process has terminated"})") << 500
-                             << "api_error" << "llama runner process has terminated";
+                                  << "rate_limit_error"
+                                  << "slow down";
+    QTest::newRow("crashed") << true << 500
+                             << QByteArray(R"({"error":"llama runner process has terminated"})") << 500
+                             << "api_error"
+                             << "llama runner process has terminated";
     QTest::newRow("loading") << false << 503 << QByteArray(R"({"error":{"message":"Loading model"}})") << 529
-                             << "overloaded_error" << "Loading model";
-    QTest::newRow("html gateway page") << false << 502 << QByteArray("<html><body><h1>502 Bad Gateway</h1></body></html>")
-                                       << 502 << "api_error" << "502 Bad Gateway";
-    QTest::newRow("context overflow") << false << 400
-                                      << QByteArray(R"({"error":{"message":"the request exceeds the available context size, try increasing it","n_prompt_tokens":40000,"n_ctx":32768}})")
-                                      << 400 << "invalid_request_error" << "prompt is too long: 40000 tokens > 32768 maximum";
+                             << "overloaded_error"
+                             << "Loading model";
+    QTest::newRow("html gateway page")
+        << false << 502 << QByteArray("<html><body><h1>502 Bad Gateway</h1></body></html>") << 502
+        << "api_error"
+        << "502 Bad Gateway";
+    QTest::newRow("context overflow")
+        << false << 400
+        << QByteArray(
+               R"({"error":{"message":"the request exceeds the available context size, try increasing it","n_prompt_tokens":40000,"n_ctx":32768}})")
+        << 400 << "invalid_request_error"
+        << "prompt is too long: 40000 tokens > 32768 maximum";
 }
 
-void TestProxyIntegration::backendErrorsBecomeAnthropicErrors()
-{
+void TestProxyIntegration::backendErrorsBecomeAnthropicErrors() {
     QFETCH(bool, ollama);
     QFETCH(int, backendStatus);
     QFETCH(QByteArray, backendBody);
@@ -344,8 +359,7 @@ void TestProxyIntegration::backendErrorsBecomeAnthropicErrors()
     }
 }
 
-void TestProxyIntegration::deadBackendIsNamed()
-{
+void TestProxyIntegration::deadBackendIsNamed() {
     auto backend = std::make_unique<FakeBackend>(FakeBackend::Kind::Ollama);
     QVERIFY(backend->listen());
     const QString url = backend->baseUrl();
@@ -358,8 +372,7 @@ void TestProxyIntegration::deadBackendIsNamed()
     QVERIFY(result.errorMessage().contains("connection refused"));
 }
 
-void TestProxyIntegration::streamCutMidAnswerEndsWithErrorEvent()
-{
+void TestProxyIntegration::streamCutMidAnswerEndsWithErrorEvent() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     FakeBackend::Reply reply;
@@ -373,12 +386,12 @@ void TestProxyIntegration::streamCutMidAnswerEndsWithErrorEvent()
     const QList<SseEvent> events = parseSse(result.body);
     QCOMPARE(streamProblem(events), QString());
     QCOMPARE(events.last().name, QString("error"));
-    QVERIFY(events.last().data.value("error").toObject().value("message").toString().contains(backend.baseUrl()));
+    QVERIFY(
+        events.last().data.value("error").toObject().value("message").toString().contains(backend.baseUrl()));
     QCOMPARE(streamText(events), QString("one two "));
 }
 
-void TestProxyIntegration::stalledStreamTimesOut()
-{
+void TestProxyIntegration::stalledStreamTimesOut() {
     FakeBackend backend(FakeBackend::Kind::Ollama);
     QVERIFY(backend.listen());
     FakeBackend::Reply reply;
@@ -393,11 +406,11 @@ void TestProxyIntegration::stalledStreamTimesOut()
     QVERIFY(clock.elapsed() < 5000);
     QCOMPARE(streamProblem(events), QString());
     QCOMPARE(events.last().name, QString("error"));
-    QVERIFY(events.last().data.value("error").toObject().value("message").toString().contains("stopped sending"));
+    QVERIFY(
+        events.last().data.value("error").toObject().value("message").toString().contains("stopped sending"));
 }
 
-void TestProxyIntegration::clientDisconnectAbortsBackend()
-{
+void TestProxyIntegration::clientDisconnectAbortsBackend() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     FakeBackend::Reply reply;
@@ -413,8 +426,9 @@ void TestProxyIntegration::clientDisconnectAbortsBackend()
     client.connectToHost(url.host(), quint16(url.port()));
     QVERIFY(client.waitForConnected(2000));
     const QByteArray payload = body(simpleRequest(true));
-    client.write("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                 + QByteArray::number(payload.size()) + "\r\n\r\n" + payload);
+    client.write("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                 "application/json\r\nContent-Length: " +
+                 QByteArray::number(payload.size()) + "\r\n\r\n" + payload);
     QByteArray received;
     QTRY_VERIFY_WITH_TIMEOUT((received += client.readAll()).contains("text_delta"), 5000);
     QSignalSpy closed(&backend, &FakeBackend::clientClosedMidAnswer);
@@ -429,28 +443,57 @@ void TestProxyIntegration::clientDisconnectAbortsBackend()
     QVERIFY(record.error.contains("disconnected"));
 }
 
-void TestProxyIntegration::badRequests_data()
-{
+void TestProxyIntegration::badRequests_data() {
     QTest::addColumn<QByteArray>("verb");
     QTest::addColumn<QString>("path");
     QTest::addColumn<QByteArray>("payload");
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("type");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("malformed json") << QByteArray("POST") << "/v1/messages" << QByteArray("{\"model\":") << 400 << "invalid_request_error" << "not valid JSON";
-    QTest::newRow("not an object") << QByteArray("POST") << "/v1/messages" << QByteArray("[1,2]") << 400 << "invalid_request_error" << "JSON object";
-    QTest::newRow("no model") << QByteArray("POST") << "/v1/messages" << QByteArray(R"({"max_tokens":5,"messages":[{"role":"user","content":"x"}]})") << 400 << "invalid_request_error" << "model";
-    QTest::newRow("no max_tokens") << QByteArray("POST") << "/v1/messages" << QByteArray(R"({"model":"m","messages":[{"role":"user","content":"x"}]})") << 400 << "invalid_request_error" << "max_tokens";
-    QTest::newRow("max_tokens mistyped") << QByteArray("POST") << "/v1/messages" << QByteArray(R"({"model":"m","max_tokens":"abc","messages":[{"role":"user","content":"x"}]})") << 400 << "invalid_request_error" << "max_tokens";
-    QTest::newRow("empty messages") << QByteArray("POST") << "/v1/messages" << QByteArray(R"({"model":"m","max_tokens":5,"messages":[]})") << 400 << "invalid_request_error" << "messages";
-    QTest::newRow("unknown role") << QByteArray("POST") << "/v1/messages" << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"robot","content":"x"}]})") << 400 << "invalid_request_error" << "robot";
-    QTest::newRow("image without data") << QByteArray("POST") << "/v1/messages" << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png"}}]}]})") << 400 << "invalid_request_error" << "no data";
-    QTest::newRow("unknown route") << QByteArray("POST") << "/v1/complete" << QByteArray("{}") << 404 << "not_found_error" << "/v1/complete";
-    QTest::newRow("wrong method") << QByteArray("GET") << "/v1/messages" << QByteArray() << 400 << "invalid_request_error" << "POST";
+    QTest::newRow("malformed json") << QByteArray("POST") << "/v1/messages" << QByteArray("{\"model\":")
+                                    << 400 << "invalid_request_error"
+                                    << "not valid JSON";
+    QTest::newRow("not an object") << QByteArray("POST") << "/v1/messages" << QByteArray("[1,2]") << 400
+                                   << "invalid_request_error"
+                                   << "JSON object";
+    QTest::newRow("no model") << QByteArray("POST") << "/v1/messages"
+                              << QByteArray(R"({"max_tokens":5,"messages":[{"role":"user","content":"x"}]})")
+                              << 400 << "invalid_request_error"
+                              << "model";
+    QTest::newRow("no max_tokens") << QByteArray("POST") << "/v1/messages"
+                                   << QByteArray(
+                                          R"({"model":"m","messages":[{"role":"user","content":"x"}]})")
+                                   << 400 << "invalid_request_error"
+                                   << "max_tokens";
+    QTest::newRow("max_tokens mistyped")
+        << QByteArray("POST") << "/v1/messages"
+        << QByteArray(R"({"model":"m","max_tokens":"abc","messages":[{"role":"user","content":"x"}]})") << 400
+        << "invalid_request_error"
+        << "max_tokens";
+    QTest::newRow("empty messages") << QByteArray("POST") << "/v1/messages"
+                                    << QByteArray(R"({"model":"m","max_tokens":5,"messages":[]})") << 400
+                                    << "invalid_request_error"
+                                    << "messages";
+    QTest::newRow("unknown role")
+        << QByteArray("POST") << "/v1/messages"
+        << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"robot","content":"x"}]})") << 400
+        << "invalid_request_error"
+        << "robot";
+    QTest::newRow("image without data")
+        << QByteArray("POST") << "/v1/messages"
+        << QByteArray(
+               R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png"}}]}]})")
+        << 400 << "invalid_request_error"
+        << "no data";
+    QTest::newRow("unknown route") << QByteArray("POST") << "/v1/complete" << QByteArray("{}") << 404
+                                   << "not_found_error"
+                                   << "/v1/complete";
+    QTest::newRow("wrong method") << QByteArray("GET") << "/v1/messages" << QByteArray() << 400
+                                  << "invalid_request_error"
+                                  << "POST";
 }
 
-void TestProxyIntegration::badRequests()
-{
+void TestProxyIntegration::badRequests() {
     QFETCH(QByteArray, verb);
     QFETCH(QString, path);
     QFETCH(QByteArray, payload);
@@ -469,8 +512,7 @@ void TestProxyIntegration::badRequests()
     QCOMPARE(post("/v1/messages", body(simpleRequest(false))).status, 200);
 }
 
-void TestProxyIntegration::unmappedModelSaysHowToMapIt()
-{
+void TestProxyIntegration::unmappedModelSaysHowToMapIt() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     startProxy(backend, [](ProxyConfig &c) { c.modelMap.defaultModel.clear(); });
@@ -481,12 +523,12 @@ void TestProxyIntegration::unmappedModelSaysHowToMapIt()
     QVERIFY(result.errorMessage().contains("DEFAULT_MODEL"));
 }
 
-void TestProxyIntegration::countTokens()
-{
+void TestProxyIntegration::countTokens() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     startProxy(backend);
-    const HttpResult small = post("/v1/messages/count_tokens?beta=true", fixture("v2.1.331-count-tokens.request.json"));
+    const HttpResult small =
+        post("/v1/messages/count_tokens?beta=true", fixture("v2.1.331-count-tokens.request.json"));
     QCOMPARE(small.status, 200);
     const int smallCount = small.json().value("input_tokens").toInt();
     QVERIFY2(smallCount > 40 && smallCount < 200, qPrintable(QString::number(smallCount)));
@@ -496,8 +538,7 @@ void TestProxyIntegration::countTokens()
     QVERIFY(backend.requests().isEmpty());
 }
 
-void TestProxyIntegration::sideTrafficAndHealth()
-{
+void TestProxyIntegration::sideTrafficAndHealth() {
     FakeBackend backend(FakeBackend::Kind::Ollama);
     QVERIFY(backend.listen());
     startProxy(backend);
@@ -515,19 +556,18 @@ void TestProxyIntegration::sideTrafficAndHealth()
     QCOMPARE(records.size(), 0); // side traffic stays out of the request log
 }
 
-void TestProxyIntegration::browserOriginsAreRefused()
-{
+void TestProxyIntegration::browserOriginsAreRefused() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     startProxy(backend);
-    const HttpResult result = post("/v1/messages", body(simpleRequest(false)), {{"Origin", "https://evil.example"}});
+    const HttpResult result =
+        post("/v1/messages", body(simpleRequest(false)), {{"Origin", "https://evil.example"}});
     QCOMPARE(result.status, 403);
     QCOMPARE(result.errorType(), QString("permission_error"));
     QVERIFY(backend.requests().isEmpty());
 }
 
-void TestProxyIntegration::recordedClaudeCodeRequestIsTranslated_data()
-{
+void TestProxyIntegration::recordedClaudeCodeRequestIsTranslated_data() {
     QTest::addColumn<bool>("ollama");
     QTest::addColumn<QString>("fixture");
     QTest::addColumn<int>("tools");
@@ -535,14 +575,15 @@ void TestProxyIntegration::recordedClaudeCodeRequestIsTranslated_data()
         const char *kind = ollama ? "ollama" : "openai";
         QTest::addRow("%s 2.1.197 first turn", kind) << ollama << "v2.1.197-first-turn.request.json" << 24;
         QTest::addRow("%s 2.1.331 first turn", kind) << ollama << "v2.1.331-first-turn.request.json" << 12;
-        QTest::addRow("%s 2.1.331 parallel tool results", kind) << ollama << "v2.1.331-thinking-parallel-tool-results.request.json" << 12;
+        QTest::addRow("%s 2.1.331 parallel tool results", kind)
+            << ollama << "v2.1.331-thinking-parallel-tool-results.request.json" << 12;
         QTest::addRow("%s 2.1.331 title", kind) << ollama << "v2.1.331-title-request.request.json" << 0;
-        QTest::addRow("%s 2.1.331 interactive", kind) << ollama << "v2.1.331-interactive-first-turn.request.json" << -1;
+        QTest::addRow("%s 2.1.331 interactive", kind)
+            << ollama << "v2.1.331-interactive-first-turn.request.json" << -1;
     }
 }
 
-void TestProxyIntegration::recordedClaudeCodeRequestIsTranslated()
-{
+void TestProxyIntegration::recordedClaudeCodeRequestIsTranslated() {
     QFETCH(bool, ollama);
     QFETCH(QString, fixture);
     QFETCH(int, tools);
@@ -571,14 +612,14 @@ void TestProxyIntegration::recordedClaudeCodeRequestIsTranslated()
         if (m.toObject().value("role").toString() != "system")
             continue;
         const QJsonValue content = m.toObject().value("content");
-        const QString text = content.isString() ? content.toString()
-                                                : content.toArray().first().toObject().value("text").toString();
+        const QString text = content.isString()
+                                 ? content.toString()
+                                 : content.toArray().first().toObject().value("text").toString();
         QVERIFY(system.contains(text.left(80)));
     }
 }
 
-void TestProxyIntegration::concurrentStreams()
-{
+void TestProxyIntegration::concurrentStreams() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     backend.setDefaultAnswer(20, 5, 0);
@@ -592,7 +633,8 @@ void TestProxyIntegration::concurrentStreams()
     }
     QElapsedTimer clock;
     clock.start();
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(replies.begin(), replies.end(), [](QNetworkReply *r) { return r->isFinished(); }), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(replies.begin(), replies.end(), [](QNetworkReply *r) { return r->isFinished(); }), 20000);
     for (QNetworkReply *reply : replies) {
         const QList<SseEvent> events = parseSse(reply->readAll());
         QCOMPARE(streamProblem(events), QString());
@@ -602,19 +644,19 @@ void TestProxyIntegration::concurrentStreams()
     QCOMPARE(backend.requests().size(), kStreams);
 }
 
-void TestProxyIntegration::maxTokensCappedPerModel()
-{
+void TestProxyIntegration::maxTokensCappedPerModel() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
-    startProxy(backend, [](ProxyConfig &c) { c.modelMap.rules = {ModelRule{"claude-*", "capped", 8192, 0}}; });
+    startProxy(backend, [](ProxyConfig &c) {
+        c.modelMap.rules = {ModelRule{"claude-*", "capped", 8192, 0}};
+    });
     QJsonObject request = simpleRequest(true);
     request.insert("max_tokens", 32000);
     QCOMPARE(post("/v1/messages", body(request)).status, 200);
     QCOMPARE(backend.requests().first().json().value("max_tokens").toInt(), 8192);
 }
 
-void TestProxyIntegration::recordsAreReported()
-{
+void TestProxyIntegration::recordsAreReported() {
     FakeBackend backend(FakeBackend::Kind::Ollama);
     QVERIFY(backend.listen());
     startProxy(backend, [](ProxyConfig &c) { c.backend.apiKey = "sk-secret-key-1234"; });
@@ -634,7 +676,8 @@ void TestProxyIntegration::recordsAreReported()
     QVERIFY(record.durationMs >= record.timeToFirstTokenMs);
     QCOMPARE(record.stopReason, QString("end_turn"));
     QVERIFY(record.error.isEmpty());
-    QCOMPARE(backend.requests().first().headers.value("authorization"), QByteArray("Bearer sk-secret-key-1234"));
+    QCOMPARE(backend.requests().first().headers.value("authorization"),
+             QByteArray("Bearer sk-secret-key-1234"));
     for (const QString &note : record.notes)
         QVERIFY(!note.contains("sk-secret"));
 }

@@ -7,23 +7,26 @@
 
 #include <QByteArray>
 #include <QStringList>
-
 #include <functional>
 #include <memory>
 #include <vector>
 
 namespace modelrelay::testing {
 
-inline QString describe(const StreamDelta &d)
-{
+inline QString describe(const StreamDelta &d) {
     switch (d.kind) {
-    case StreamDelta::Kind::Text: return QStringLiteral("text:") + d.text;
-    case StreamDelta::Kind::Reasoning: return QStringLiteral("reasoning:") + d.text;
-    case StreamDelta::Kind::ToolCallBegin: return QStringLiteral("begin:%1:%2:%3").arg(d.toolIndex).arg(d.id, d.name);
-    case StreamDelta::Kind::ToolCallArgs: return QStringLiteral("args:%1:%2").arg(d.toolIndex).arg(d.text);
+    case StreamDelta::Kind::Text:
+        return QStringLiteral("text:") + d.text;
+    case StreamDelta::Kind::Reasoning:
+        return QStringLiteral("reasoning:") + d.text;
+    case StreamDelta::Kind::ToolCallBegin:
+        return QStringLiteral("begin:%1:%2:%3").arg(d.toolIndex).arg(d.id, d.name);
+    case StreamDelta::Kind::ToolCallArgs:
+        return QStringLiteral("args:%1:%2").arg(d.toolIndex).arg(d.text);
     case StreamDelta::Kind::Usage: {
         auto n = [](const std::optional<int> &v) { return v ? QString::number(*v) : QStringLiteral("-"); };
-        return QStringLiteral("usage:in=%1,out=%2,cached=%3").arg(n(d.usage.inputTokens), n(d.usage.outputTokens), n(d.usage.cacheReadInputTokens));
+        return QStringLiteral("usage:in=%1,out=%2,cached=%3")
+            .arg(n(d.usage.inputTokens), n(d.usage.outputTokens), n(d.usage.cacheReadInputTokens));
     }
     case StreamDelta::Kind::Finish: {
         static const char *names[] = {"end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal"};
@@ -38,13 +41,12 @@ inline QString describe(const StreamDelta &d)
 
 // Adjacent fragments of the same kind (and tool) are merged: where a split falls may change how
 // a backend line is cut, never what it says.
-inline QStringList describeMerged(const std::vector<StreamDelta> &deltas)
-{
+inline QStringList describeMerged(const std::vector<StreamDelta> &deltas) {
     QStringList out;
     const StreamDelta *previous = nullptr;
     for (const StreamDelta &d : deltas) {
-        const bool mergeable = d.kind == StreamDelta::Kind::Text || d.kind == StreamDelta::Kind::Reasoning
-                               || d.kind == StreamDelta::Kind::ToolCallArgs;
+        const bool mergeable = d.kind == StreamDelta::Kind::Text || d.kind == StreamDelta::Kind::Reasoning ||
+                               d.kind == StreamDelta::Kind::ToolCallArgs;
         if (mergeable && previous && previous->kind == d.kind && previous->toolIndex == d.toolIndex) {
             out.last() += d.text;
         } else {
@@ -62,8 +64,8 @@ struct Decoded {
 
 using DecoderFactory = std::function<std::unique_ptr<StreamDecoder>()>;
 
-inline Decoded decodeInChunks(const DecoderFactory &make, const QByteArray &bytes, const QList<qsizetype> &cuts)
-{
+inline Decoded decodeInChunks(const DecoderFactory &make, const QByteArray &bytes,
+                              const QList<qsizetype> &cuts) {
     auto decoder = make();
     std::vector<StreamDelta> out;
     qsizetype start = 0;
@@ -78,14 +80,14 @@ inline Decoded decodeInChunks(const DecoderFactory &make, const QByteArray &byte
 
 // Every way tested: whole, split in two at every byte, byte by byte, and in fixed chunk sizes.
 // Returns an empty string when all agree with the whole-input decoding, else the first difference.
-inline QString splitDisagreement(const DecoderFactory &make, const QByteArray &bytes, Decoded *whole)
-{
+inline QString splitDisagreement(const DecoderFactory &make, const QByteArray &bytes, Decoded *whole) {
     *whole = decodeInChunks(make, bytes, {});
     auto compare = [&](const QList<qsizetype> &cuts, const QString &how) -> QString {
         const Decoded split = decodeInChunks(make, bytes, cuts);
         if (split.deltas != whole->deltas || split.backendError != whole->backendError)
-            return QStringLiteral("%1: got [%2], whole input gave [%3]").arg(how, split.deltas.join(QStringLiteral(" | ")),
-                                                                             whole->deltas.join(QStringLiteral(" | ")));
+            return QStringLiteral("%1: got [%2], whole input gave [%3]")
+                .arg(how, split.deltas.join(QStringLiteral(" | ")),
+                     whole->deltas.join(QStringLiteral(" | ")));
         return {};
     };
     for (qsizetype at = 1; at < bytes.size(); ++at) {

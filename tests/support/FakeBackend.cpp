@@ -12,25 +12,34 @@ namespace modelrelay::testing {
 
 namespace {
 
-QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray compact(const QJsonObject &o) {
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 
-QByteArray reasonPhrase(int status)
-{
+QByteArray reasonPhrase(int status) {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 404:
+        return "Not Found";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
 }
 
-QString lastUserText(const QJsonObject &request)
-{
+QString lastUserText(const QJsonObject &request) {
     const QJsonArray messages = request.value("messages").toArray();
     for (qsizetype i = messages.size() - 1; i >= 0; --i) {
         const QJsonObject m = messages.at(i).toObject();
@@ -49,8 +58,7 @@ QString lastUserText(const QJsonObject &request)
 
 } // namespace
 
-QJsonObject FakeBackend::Recorded::json() const
-{
+QJsonObject FakeBackend::Recorded::json() const {
     return QJsonDocument::fromJson(body).object();
 }
 
@@ -63,43 +71,36 @@ struct FakeBackend::Connection {
 FakeBackend::FakeBackend(Kind kind, QObject *parent)
     : QObject(parent)
     , m_kind(kind)
-    , m_server(new QTcpServer(this))
-{
+    , m_server(new QTcpServer(this)) {
     connect(m_server, &QTcpServer::newConnection, this, &FakeBackend::onNewConnection);
 }
 
 FakeBackend::~FakeBackend() = default;
 
-bool FakeBackend::listen(quint16 port)
-{
+bool FakeBackend::listen(quint16 port) {
     return m_server->listen(QHostAddress::LocalHost, port);
 }
 
-quint16 FakeBackend::port() const
-{
+quint16 FakeBackend::port() const {
     return m_server->serverPort();
 }
 
-QString FakeBackend::baseUrl() const
-{
+QString FakeBackend::baseUrl() const {
     const QString root = QStringLiteral("http://127.0.0.1:%1").arg(port());
     return m_kind == Kind::OpenAI ? root + QStringLiteral("/v1") : root;
 }
 
-void FakeBackend::enqueue(const Reply &reply)
-{
+void FakeBackend::enqueue(const Reply &reply) {
     m_replies.enqueue(reply);
 }
 
-void FakeBackend::setDefaultAnswer(int words, int wordDelayMs, int firstByteDelayMs)
-{
+void FakeBackend::setDefaultAnswer(int words, int wordDelayMs, int firstByteDelayMs) {
     m_defaultWords = words;
     m_defaultWordDelayMs = wordDelayMs;
     m_defaultFirstByteDelayMs = firstByteDelayMs;
 }
 
-void FakeBackend::onNewConnection()
-{
+void FakeBackend::onNewConnection() {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         auto *connection = new Connection{socket, {}, false};
         socket->setParent(this);
@@ -116,8 +117,7 @@ void FakeBackend::onNewConnection()
     }
 }
 
-void FakeBackend::onReadyRead(Connection *c)
-{
+void FakeBackend::onReadyRead(Connection *c) {
     c->buffer += c->socket->readAll();
     for (;;) {
         const qsizetype headerEnd = c->buffer.indexOf("\r\n\r\n");
@@ -131,7 +131,8 @@ void FakeBackend::onReadyRead(Connection *c)
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const qsizetype colon = lines[i].indexOf(':');
             if (colon > 0)
-                request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+                request.headers.insert(lines[i].left(colon).trimmed().toLower(),
+                                       lines[i].mid(colon + 1).trimmed());
         }
         const qsizetype length = request.headers.value("content-length", "0").toLongLong();
         if (c->buffer.size() < headerEnd + 4 + length)
@@ -144,18 +145,19 @@ void FakeBackend::onReadyRead(Connection *c)
     }
 }
 
-void FakeBackend::handle(Connection *c, const Recorded &request)
-{
+void FakeBackend::handle(Connection *c, const Recorded &request) {
     QTcpSocket *socket = c->socket;
     if (request.method == "GET") {
         QJsonObject list;
         if (m_kind == Kind::OpenAI)
-            list = QJsonObject{{"object", "list"}, {"data", QJsonArray{QJsonObject{{"id", "fake-model"}, {"object", "model"}}}}};
+            list = QJsonObject{{"object", "list"},
+                               {"data", QJsonArray{QJsonObject{{"id", "fake-model"}, {"object", "model"}}}}};
         else
-            list = QJsonObject{{"models", QJsonArray{QJsonObject{{"name", "fake-model:latest"}, {"model", "fake-model:latest"}}}}};
+            list = QJsonObject{{"models", QJsonArray{QJsonObject{{"name", "fake-model:latest"},
+                                                                 {"model", "fake-model:latest"}}}}};
         const QByteArray body = compact(list);
-        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-                      + "\r\n\r\n" + body);
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                      QByteArray::number(body.size()) + "\r\n\r\n" + body);
         return;
     }
 
@@ -165,9 +167,9 @@ void FakeBackend::handle(Connection *c, const Recorded &request)
         auto send = [socket, reply] {
             if (!socket)
                 return;
-            socket->write("HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status)
-                          + "\r\nContent-Type: " + reply.contentType + "\r\nContent-Length: "
-                          + QByteArray::number(reply.rawBody.size()) + "\r\n\r\n" + reply.rawBody);
+            socket->write("HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) +
+                          "\r\nContent-Type: " + reply.contentType + "\r\nContent-Length: " +
+                          QByteArray::number(reply.rawBody.size()) + "\r\n\r\n" + reply.rawBody);
         };
         if (reply.firstByteDelayMs > 0)
             QTimer::singleShot(reply.firstByteDelayMs, this, send);
@@ -179,21 +181,21 @@ void FakeBackend::handle(Connection *c, const Recorded &request)
     const bool stream = json.value("stream").toBool(m_kind == Kind::Ollama);
     if (!stream) {
         const QByteArray body = completeAnswer(reply, json);
-        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-                      + "\r\n\r\n" + body);
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                      QByteArray::number(body.size()) + "\r\n\r\n" + body);
         return;
     }
     c->answering = true;
     sendChunks(c, streamChunks(reply, json), reply);
 }
 
-FakeBackend::Reply FakeBackend::defaultReply(const QJsonObject &request) const
-{
+FakeBackend::Reply FakeBackend::defaultReply(const QJsonObject &request) const {
     Reply reply;
     reply.firstByteDelayMs = m_defaultFirstByteDelayMs;
     reply.chunkDelayMs = m_defaultWordDelayMs;
     const QJsonArray messages = request.value("messages").toArray();
-    const QString lastRole = messages.isEmpty() ? QString() : messages.last().toObject().value("role").toString();
+    const QString lastRole =
+        messages.isEmpty() ? QString() : messages.last().toObject().value("role").toString();
     const QJsonArray tools = request.value("tools").toArray();
     if (lastRole == "tool") {
         reply.text = {"The file ", "says hello."};
@@ -212,15 +214,17 @@ FakeBackend::Reply FakeBackend::defaultReply(const QJsonObject &request) const
     return reply;
 }
 
-QList<QByteArray> FakeBackend::streamChunks(const Reply &reply, const QJsonObject &request) const
-{
+QList<QByteArray> FakeBackend::streamChunks(const Reply &reply, const QJsonObject &request) const {
     const QString model = request.value("model").toString();
     QList<QByteArray> chunks;
     if (m_kind == Kind::OpenAI) {
         auto chunk = [&](const QJsonObject &delta, const QJsonValue &finish = QJsonValue::Null) {
             const QJsonObject choice{{"index", 0}, {"delta", delta}, {"finish_reason", finish}};
-            const QJsonObject o{{"id", "chatcmpl-fake"}, {"object", "chat.completion.chunk"}, {"created", 1764000000},
-                                {"model", model}, {"choices", QJsonArray{choice}}};
+            const QJsonObject o{{"id", "chatcmpl-fake"},
+                                {"object", "chat.completion.chunk"},
+                                {"created", 1764000000},
+                                {"model", model},
+                                {"choices", QJsonArray{choice}}};
             return "data: " + compact(o) + "\n\n";
         };
         chunks.append(chunk(QJsonObject{{"role", "assistant"}, {"content", ""}}));
@@ -230,14 +234,18 @@ QList<QByteArray> FakeBackend::streamChunks(const Reply &reply, const QJsonObjec
             chunks.append(chunk(QJsonObject{{"content", t}}));
         for (int i = 0; i < reply.toolCalls.size(); ++i) {
             const ToolCall &call = reply.toolCalls[i];
-            const QJsonObject first{{"index", i}, {"id", call.id}, {"type", "function"},
+            const QJsonObject first{{"index", i},
+                                    {"id", call.id},
+                                    {"type", "function"},
                                     {"function", QJsonObject{{"name", call.name}, {"arguments", ""}}}};
             chunks.append(chunk(QJsonObject{{"tool_calls", QJsonArray{first}}}));
             const int parts = qMax(1, call.fragments);
             const qsizetype step = (call.argumentsJson.size() + parts - 1) / parts;
             for (qsizetype pos = 0; pos < call.argumentsJson.size(); pos += step) {
-                const QJsonObject fragment{{"index", i},
-                                           {"function", QJsonObject{{"arguments", QString::fromUtf8(call.argumentsJson.mid(pos, step))}}}};
+                const QJsonObject fragment{
+                    {"index", i},
+                    {"function",
+                     QJsonObject{{"arguments", QString::fromUtf8(call.argumentsJson.mid(pos, step))}}}};
                 chunks.append(chunk(QJsonObject{{"tool_calls", QJsonArray{fragment}}}));
             }
         }
@@ -245,11 +253,14 @@ QList<QByteArray> FakeBackend::streamChunks(const Reply &reply, const QJsonObjec
                                : reply.toolCalls.isEmpty()   ? QStringLiteral("stop")
                                                              : QStringLiteral("tool_calls");
         chunks.append(chunk(QJsonObject{}, finish));
-        if (reply.includeUsage && request.value("stream_options").toObject().value("include_usage").toBool()) {
-            const QJsonObject usage{{"prompt_tokens", reply.promptTokens}, {"completion_tokens", reply.completionTokens},
+        if (reply.includeUsage &&
+            request.value("stream_options").toObject().value("include_usage").toBool()) {
+            const QJsonObject usage{{"prompt_tokens", reply.promptTokens},
+                                    {"completion_tokens", reply.completionTokens},
                                     {"total_tokens", reply.promptTokens + reply.completionTokens}};
-            const QJsonObject o{{"id", "chatcmpl-fake"}, {"object", "chat.completion.chunk"}, {"created", 1764000000},
-                                {"model", model}, {"choices", QJsonArray{}}, {"usage", usage}};
+            const QJsonObject o{{"id", "chatcmpl-fake"},   {"object", "chat.completion.chunk"},
+                                {"created", 1764000000},   {"model", model},
+                                {"choices", QJsonArray{}}, {"usage", usage}};
             chunks.append("data: " + compact(o) + "\n\n");
         }
         if (reply.sendDone)
@@ -259,7 +270,9 @@ QList<QByteArray> FakeBackend::streamChunks(const Reply &reply, const QJsonObjec
 
     const QString createdAt = QStringLiteral("2026-11-25T05:00:00.000000Z");
     auto line = [&](const QJsonObject &message) {
-        return compact(QJsonObject{{"model", model}, {"created_at", createdAt}, {"message", message}, {"done", false}}) + '\n';
+        return compact(QJsonObject{
+                   {"model", model}, {"created_at", createdAt}, {"message", message}, {"done", false}}) +
+               '\n';
     };
     for (const QString &r : reply.reasoning)
         chunks.append(line(QJsonObject{{"role", "assistant"}, {"content", ""}, {"thinking", r}}));
@@ -268,50 +281,66 @@ QList<QByteArray> FakeBackend::streamChunks(const Reply &reply, const QJsonObjec
     if (!reply.toolCalls.isEmpty()) {
         QJsonArray calls;
         for (const ToolCall &call : reply.toolCalls)
-            calls.append(QJsonObject{{"function", QJsonObject{{"name", call.name},
-                                                              {"arguments", QJsonDocument::fromJson(call.argumentsJson).object()}}}});
+            calls.append(QJsonObject{
+                {"function",
+                 QJsonObject{{"name", call.name},
+                             {"arguments", QJsonDocument::fromJson(call.argumentsJson).object()}}}});
         chunks.append(line(QJsonObject{{"role", "assistant"}, {"content", ""}, {"tool_calls", calls}}));
     }
-    const QJsonObject done{{"model", model}, {"created_at", createdAt},
-                           {"message", QJsonObject{{"role", "assistant"}, {"content", ""}}}, {"done", true},
-                           {"done_reason", reply.finishReason.isEmpty() ? QStringLiteral("stop") : reply.finishReason},
-                           {"total_duration", 123456789}, {"load_duration", 1234567},
-                           {"prompt_eval_count", reply.promptTokens}, {"prompt_eval_duration", 2345678},
-                           {"eval_count", reply.completionTokens}, {"eval_duration", 3456789}};
+    const QJsonObject done{
+        {"model", model},
+        {"created_at", createdAt},
+        {"message", QJsonObject{{"role", "assistant"}, {"content", ""}}},
+        {"done", true},
+        {"done_reason", reply.finishReason.isEmpty() ? QStringLiteral("stop") : reply.finishReason},
+        {"total_duration", 123456789},
+        {"load_duration", 1234567},
+        {"prompt_eval_count", reply.promptTokens},
+        {"prompt_eval_duration", 2345678},
+        {"eval_count", reply.completionTokens},
+        {"eval_duration", 3456789}};
     chunks.append(compact(done) + '\n');
     return chunks;
 }
 
-QByteArray FakeBackend::completeAnswer(const Reply &reply, const QJsonObject &request) const
-{
+QByteArray FakeBackend::completeAnswer(const Reply &reply, const QJsonObject &request) const {
     const QString text = reply.text.join(QString());
     if (m_kind == Kind::OpenAI) {
         QJsonObject message{{"role", "assistant"}, {"content", text}};
         QJsonArray calls;
         for (const ToolCall &call : reply.toolCalls)
-            calls.append(QJsonObject{{"id", call.id}, {"type", "function"},
-                                     {"function", QJsonObject{{"name", call.name}, {"arguments", QString::fromUtf8(call.argumentsJson)}}}});
+            calls.append(
+                QJsonObject{{"id", call.id},
+                            {"type", "function"},
+                            {"function", QJsonObject{{"name", call.name},
+                                                     {"arguments", QString::fromUtf8(call.argumentsJson)}}}});
         if (!calls.isEmpty())
             message.insert("tool_calls", calls);
-        const QJsonObject choice{{"index", 0}, {"message", message},
-                                 {"finish_reason", calls.isEmpty() ? "stop" : "tool_calls"}};
-        return compact(QJsonObject{{"id", "chatcmpl-fake"}, {"object", "chat.completion"}, {"created", 1764000000},
-                                   {"model", request.value("model")}, {"choices", QJsonArray{choice}},
+        const QJsonObject choice{
+            {"index", 0}, {"message", message}, {"finish_reason", calls.isEmpty() ? "stop" : "tool_calls"}};
+        return compact(QJsonObject{{"id", "chatcmpl-fake"},
+                                   {"object", "chat.completion"},
+                                   {"created", 1764000000},
+                                   {"model", request.value("model")},
+                                   {"choices", QJsonArray{choice}},
                                    {"usage", QJsonObject{{"prompt_tokens", reply.promptTokens},
                                                          {"completion_tokens", reply.completionTokens}}}});
     }
-    return compact(QJsonObject{{"model", request.value("model")}, {"message", QJsonObject{{"role", "assistant"}, {"content", text}}},
-                               {"done", true}, {"done_reason", "stop"}, {"prompt_eval_count", reply.promptTokens},
+    return compact(QJsonObject{{"model", request.value("model")},
+                               {"message", QJsonObject{{"role", "assistant"}, {"content", text}}},
+                               {"done", true},
+                               {"done_reason", "stop"},
+                               {"prompt_eval_count", reply.promptTokens},
                                {"eval_count", reply.completionTokens}});
 }
 
-void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Reply &reply)
-{
+void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Reply &reply) {
     QPointer<QTcpSocket> socket = c->socket;
     const QByteArray contentType = m_kind == Kind::OpenAI ? "text/event-stream" : "application/x-ndjson";
     auto writeHead = [socket, contentType] {
         if (socket)
-            socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + contentType +
+                          "\r\nTransfer-Encoding: chunked\r\n\r\n");
     };
     auto writeChunk = [socket](const QByteArray &data) {
         if (socket)
@@ -324,7 +353,8 @@ void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Repl
         c->answering = false;
     };
 
-    if (reply.firstByteDelayMs == 0 && reply.chunkDelayMs == 0 && reply.cutAfterChunks < 0 && reply.stallAfterChunks < 0) {
+    if (reply.firstByteDelayMs == 0 && reply.chunkDelayMs == 0 && reply.cutAfterChunks < 0 &&
+        reply.stallAfterChunks < 0) {
         writeHead();
         for (const QByteArray &chunk : std::as_const(chunks))
             writeChunk(chunk);

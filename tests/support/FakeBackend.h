@@ -24,7 +24,7 @@ public:
     enum class Kind { OpenAI, Ollama };
 
     struct ToolCall {
-        QString id;   // OpenAI only; Ollama sends none
+        QString id; // OpenAI only; Ollama sends none
         QString name;
         QByteArray argumentsJson;
         int fragments = 3; // OpenAI: the arguments string is split into this many chunks
@@ -32,12 +32,12 @@ public:
 
     struct Reply {
         int status = 200;
-        QByteArray rawBody;     // sent as is (with contentType) when non-empty, or when status != 200
+        QByteArray rawBody; // sent as is (with contentType) when non-empty, or when status != 200
         QByteArray contentType = "application/json";
         QStringList reasoning;
         QStringList text;
         QList<ToolCall> toolCalls;
-        QString finishReason;   // "" = derived: "tool_calls"/"stop" (OpenAI), "stop" (Ollama)
+        QString finishReason; // "" = derived: "tool_calls"/"stop" (OpenAI), "stop" (Ollama)
         int promptTokens = 12;
         int completionTokens = 7;
         int firstByteDelayMs = 0;

@@ -14,8 +14,7 @@ struct SseEvent {
     QJsonObject data;
 };
 
-inline QList<SseEvent> parseSse(const QByteArray &body)
-{
+inline QList<SseEvent> parseSse(const QByteArray &body) {
     QList<SseEvent> events;
     const QList<QByteArray> frames = body.split('\n');
     SseEvent current;
@@ -37,8 +36,7 @@ inline QList<SseEvent> parseSse(const QByteArray &body)
 // indices 0,1,2,... each started, then deltas of its own index, then stopped, never interleaved;
 // tool_use input that parses as an object; then one message_delta and message_stop, or an error
 // event last (after every block was stopped).
-inline QString streamProblem(const QList<SseEvent> &events)
-{
+inline QString streamProblem(const QList<SseEvent> &events) {
     if (events.isEmpty() || events.first().name != QStringLiteral("message_start"))
         return QStringLiteral("no message_start first");
     int open = -1;
@@ -57,13 +55,18 @@ inline QString streamProblem(const QList<SseEvent> &events)
                 return QStringLiteral("block index %1, expected %2").arg(index).arg(next);
             open = index;
             ++next;
-            toolOpen = e.data.value(QStringLiteral("content_block")).toObject().value(QStringLiteral("type")).toString()
-                       == QStringLiteral("tool_use");
+            toolOpen = e.data.value(QStringLiteral("content_block"))
+                           .toObject()
+                           .value(QStringLiteral("type"))
+                           .toString() == QStringLiteral("tool_use");
             toolJson.clear();
         } else if (e.name == QStringLiteral("content_block_delta")) {
             if (index != open)
                 return QStringLiteral("delta for %1 while %2 open").arg(index).arg(open);
-            toolJson += e.data.value(QStringLiteral("delta")).toObject().value(QStringLiteral("partial_json")).toString();
+            toolJson += e.data.value(QStringLiteral("delta"))
+                            .toObject()
+                            .value(QStringLiteral("partial_json"))
+                            .toString();
         } else if (e.name == QStringLiteral("content_block_stop")) {
             if (index != open)
                 return QStringLiteral("stop for %1 while %2 open").arg(index).arg(open);
@@ -90,8 +93,7 @@ inline QString streamProblem(const QList<SseEvent> &events)
 }
 
 // The concatenated text of all text_delta events.
-inline QString streamText(const QList<SseEvent> &events)
-{
+inline QString streamText(const QList<SseEvent> &events) {
     QString text;
     for (const SseEvent &e : events) {
         const QJsonObject delta = e.data.value(QStringLiteral("delta")).toObject();

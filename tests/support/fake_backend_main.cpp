@@ -4,13 +4,11 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-
 #include <cstdio>
 
 using modelrelay::testing::FakeBackend;
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
@@ -22,8 +20,10 @@ int main(int argc, char **argv)
     parser.addOptions({kind, port, tokens, delay, firstByte});
     parser.process(app);
 
-    FakeBackend backend(parser.value(kind) == "ollama" ? FakeBackend::Kind::Ollama : FakeBackend::Kind::OpenAI);
-    backend.setDefaultAnswer(parser.value(tokens).toInt(), parser.value(delay).toInt(), parser.value(firstByte).toInt());
+    FakeBackend backend(parser.value(kind) == "ollama" ? FakeBackend::Kind::Ollama
+                                                       : FakeBackend::Kind::OpenAI);
+    backend.setDefaultAnswer(parser.value(tokens).toInt(), parser.value(delay).toInt(),
+                             parser.value(firstByte).toInt());
     if (!backend.listen(quint16(parser.value(port).toUInt()))) {
         std::fprintf(stderr, "fake backend: cannot listen on port %s\n", qPrintable(parser.value(port)));
         return 1;

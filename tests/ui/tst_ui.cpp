@@ -25,10 +25,10 @@
 #include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QTcpServer>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -37,8 +37,7 @@ using namespace modelrelay::testing;
 
 namespace {
 
-RequestRecord record(quint64 id, const QString &model = "claude-sonnet-4-5", int status = 200)
-{
+RequestRecord record(quint64 id, const QString &model = "claude-sonnet-4-5", int status = 200) {
     RequestRecord r;
     r.id = id;
     r.startedAt = QDateTime::currentDateTime();
@@ -56,15 +55,16 @@ RequestRecord record(quint64 id, const QString &model = "claude-sonnet-4-5", int
     return r;
 }
 
-QByteArray messagesBody()
-{
-    return QJsonDocument(QJsonObject{{"model", "claude-sonnet-4-5"}, {"max_tokens", 64}, {"stream", false},
-                                     {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "hello"}}}}})
+QByteArray messagesBody() {
+    return QJsonDocument(
+               QJsonObject{{"model", "claude-sonnet-4-5"},
+                           {"max_tokens", 64},
+                           {"stream", false},
+                           {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "hello"}}}}})
         .toJson(QJsonDocument::Compact);
 }
 
-int post(const QString &address)
-{
+int post(const QString &address) {
     QNetworkAccessManager network;
     QNetworkRequest request(QUrl(address + "/v1/messages"));
     request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
@@ -76,8 +76,7 @@ int post(const QString &address)
     return status;
 }
 
-void saveScreenshot(QWidget *widget, const QString &name)
-{
+void saveScreenshot(QWidget *widget, const QString &name) {
     QDir().mkpath(MODELRELAY_TEST_OUTPUT_DIR);
     const QString path = QDir(MODELRELAY_TEST_OUTPUT_DIR).filePath(name);
     QVERIFY(widget->grab().save(path));
@@ -110,19 +109,16 @@ private:
     std::unique_ptr<AppController> m_app;
 };
 
-void TestUi::init()
-{
+void TestUi::init() {
     m_dir = std::make_unique<QTemporaryDir>();
 }
 
-void TestUi::cleanup()
-{
+void TestUi::cleanup() {
     m_app.reset();
     m_dir.reset();
 }
 
-AppController &TestUi::makeApp(const std::function<void(ProxyConfig &)> &adjust)
-{
+AppController &TestUi::makeApp(const std::function<void(ProxyConfig &)> &adjust) {
     auto settings = std::make_unique<SettingsStore>(m_dir->filePath("settings.ini"));
     ProxyConfig config = settings->load();
     config.port = 0;
@@ -132,8 +128,7 @@ AppController &TestUi::makeApp(const std::function<void(ProxyConfig &)> &adjust)
     return *m_app;
 }
 
-void TestUi::requestLogBatchesAndStaysBounded()
-{
+void TestUi::requestLogBatchesAndStaysBounded() {
     RequestLogModel log(10);
     QAbstractItemModelTester tester(&log, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy inserted(&log, &QAbstractItemModel::rowsInserted);
@@ -148,7 +143,8 @@ void TestUi::requestLogBatchesAndStaysBounded()
     QCOMPARE(log.rowCount(), 10);
     QCOMPARE(log.record(0).id, quint64(16));
     QCOMPARE(log.record(9).id, quint64(25));
-    QCOMPARE(log.index(9, RequestLogModel::Model).data().toString(), QString("claude-sonnet-4-5 → qwen2.5-coder:32b"));
+    QCOMPARE(log.index(9, RequestLogModel::Model).data().toString(),
+             QString("claude-sonnet-4-5 → qwen2.5-coder:32b"));
     QCOMPARE(log.index(9, RequestLogModel::FirstToken).data().toString(), QString("412 ms"));
     QCOMPARE(log.index(9, RequestLogModel::Duration).data().toString(), QString("3.21 s"));
     QCOMPARE(log.index(9, RequestLogModel::Output).data().toString(), QLocale().toString(312));
@@ -156,8 +152,7 @@ void TestUi::requestLogBatchesAndStaysBounded()
     QCOMPARE(log.rowCount(), 0);
 }
 
-void TestUi::totalsPerModel()
-{
+void TestUi::totalsPerModel() {
     ModelTotalsModel totals;
     QAbstractItemModelTester tester(&totals, QAbstractItemModelTester::FailureReportingMode::QtTest);
     totals.add(record(1));
@@ -178,8 +173,7 @@ void TestUi::totalsPerModel()
     QCOMPARE(totals.index(1, ModelTotalsModel::Errors).data().toInt(), 1);
 }
 
-void TestUi::modelMapModelEdits()
-{
+void TestUi::modelMapModelEdits() {
     ModelMapModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setRules({ModelRule{"claude-*haiku*", "small", 0, 0}, ModelRule{"claude-*", "big", 0, 0}});
@@ -198,8 +192,7 @@ void TestUi::modelMapModelEdits()
     QVERIFY(model.validationError().isEmpty());
 }
 
-void TestUi::modelMapPageChangesTheConfiguration()
-{
+void TestUi::modelMapPageChangesTheConfiguration() {
     AppController &app = makeApp();
     ModelMapPage page(app);
     QSignalSpy configChanged(&app, &AppController::configChanged);
@@ -217,8 +210,7 @@ void TestUi::modelMapPageChangesTheConfiguration()
     QCOMPARE(saved.modelMap.defaultModel, QString("llama3.1:8b"));
 }
 
-void TestUi::invalidRulesAreShownNotApplied()
-{
+void TestUi::invalidRulesAreShownNotApplied() {
     AppController &app = makeApp();
     ModelMapPage page(app);
     page.model()->appendRule(ModelRule{"claude-*", "good", 0, 0});
@@ -230,8 +222,7 @@ void TestUi::invalidRulesAreShownNotApplied()
     QVERIFY(page.validation()->text().contains("repeats"));
 }
 
-void TestUi::trayToggleStartsAndStopsTheProxy()
-{
+void TestUi::trayToggleStartsAndStopsTheProxy() {
     AppController &app = makeApp();
     TrayController tray(app);
     QSignalSpy states(&app, &AppController::stateChanged);
@@ -247,8 +238,7 @@ void TestUi::trayToggleStartsAndStopsTheProxy()
     QVERIFY(!tray.copySetupAction()->isEnabled());
 }
 
-void TestUi::switchingBackendChangesWhereRequestsGo()
-{
+void TestUi::switchingBackendChangesWhereRequestsGo() {
     FakeBackend ollama(FakeBackend::Kind::Ollama);
     FakeBackend openai(FakeBackend::Kind::OpenAI);
     QVERIFY(ollama.listen());
@@ -280,8 +270,7 @@ void TestUi::switchingBackendChangesWhereRequestsGo()
     QCOMPARE(SettingsStore(m_dir->filePath("settings.ini")).activeProfileIndex(), 1);
 }
 
-void TestUi::portInUseIsShownInWords()
-{
+void TestUi::portInUseIsShownInWords() {
     QTcpServer blocker;
     QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
     AppController &app = makeApp([&](ProxyConfig &c) { c.port = blocker.serverPort(); });
@@ -292,26 +281,27 @@ void TestUi::portInUseIsShownInWords()
     QTRY_COMPARE(app.state(), AppController::State::Failed);
     QVERIFY(app.lastError().contains("already in use"));
     const QList<QLabel *> labels = window.findChildren<QLabel *>();
-    QVERIFY(std::any_of(labels.begin(), labels.end(), [](QLabel *l) { return l->text().contains("already in use"); }));
+    QVERIFY(std::any_of(labels.begin(), labels.end(),
+                        [](QLabel *l) { return l->text().contains("already in use"); }));
     QCOMPARE(window.toggleButton()->text(), QString("Start proxy"));
 }
 
-void TestUi::setupLine()
-{
+void TestUi::setupLine() {
     QCOMPARE(ClipboardSetup::setupLine("http://127.0.0.1:8787", ClipboardSetup::Shell::Posix),
              QString("export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay"));
-    QCOMPARE(ClipboardSetup::setupLine("http://127.0.0.1:8787", ClipboardSetup::Shell::PowerShell),
-             QString("$env:ANTHROPIC_BASE_URL=\"http://127.0.0.1:8787\"; $env:ANTHROPIC_API_KEY=\"modelrelay\""));
+    QCOMPARE(
+        ClipboardSetup::setupLine("http://127.0.0.1:8787", ClipboardSetup::Shell::PowerShell),
+        QString("$env:ANTHROPIC_BASE_URL=\"http://127.0.0.1:8787\"; $env:ANTHROPIC_API_KEY=\"modelrelay\""));
 }
 
-void TestUi::screenshots()
-{
+void TestUi::screenshots() {
     FakeBackend backend(FakeBackend::Kind::Ollama);
     QVERIFY(backend.listen());
     AppController &app = makeApp([&](ProxyConfig &c) {
         c.backend.baseUrl = QUrl(backend.baseUrl());
         c.backend.apiKey = "sk-do-not-show-me";
-        c.modelMap.rules = {ModelRule{"claude-*haiku*", "qwen2.5:7b", 0, 16384}, ModelRule{"claude-sonnet-*", "qwen2.5-coder:32b", 8192, 65536}};
+        c.modelMap.rules = {ModelRule{"claude-*haiku*", "qwen2.5:7b", 0, 16384},
+                            ModelRule{"claude-sonnet-*", "qwen2.5-coder:32b", 8192, 65536}};
         c.modelMap.defaultModel = "qwen2.5-coder:32b";
     });
     RequestLogModel log;

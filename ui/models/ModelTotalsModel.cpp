@@ -4,18 +4,15 @@
 
 namespace modelrelay {
 
-int ModelTotalsModel::rowCount(const QModelIndex &parent) const
-{
+int ModelTotalsModel::rowCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : int(m_rows.size());
 }
 
-int ModelTotalsModel::columnCount(const QModelIndex &parent) const
-{
+int ModelTotalsModel::columnCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant ModelTotalsModel::data(const QModelIndex &index, int role) const
-{
+QVariant ModelTotalsModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     if (role == Qt::TextAlignmentRole && index.column() != Model)
@@ -24,31 +21,41 @@ QVariant ModelTotalsModel::data(const QModelIndex &index, int role) const
         return {};
     const Totals &t = m_rows.at(index.row());
     switch (index.column()) {
-    case Model: return t.model;
-    case Requests: return t.requests;
-    case Errors: return t.errors;
-    case Input: return QLocale().toString(t.input);
-    case Output: return QLocale().toString(t.output);
-    default: return {};
+    case Model:
+        return t.model;
+    case Requests:
+        return t.requests;
+    case Errors:
+        return t.errors;
+    case Input:
+        return QLocale().toString(t.input);
+    case Output:
+        return QLocale().toString(t.output);
+    default:
+        return {};
     }
 }
 
-QVariant ModelTotalsModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
+QVariant ModelTotalsModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Model: return tr("Model");
-    case Requests: return tr("Requests");
-    case Errors: return tr("Errors");
-    case Input: return tr("Input tokens");
-    case Output: return tr("Output tokens");
-    default: return {};
+    case Model:
+        return tr("Model");
+    case Requests:
+        return tr("Requests");
+    case Errors:
+        return tr("Errors");
+    case Input:
+        return tr("Input tokens");
+    case Output:
+        return tr("Output tokens");
+    default:
+        return {};
     }
 }
 
-void ModelTotalsModel::add(const RequestRecord &record)
-{
+void ModelTotalsModel::add(const RequestRecord &record) {
     if (record.endpoint != QLatin1String("messages"))
         return;
     const QString model = record.backendModel.isEmpty() ? record.clientModel : record.backendModel;
@@ -69,8 +76,7 @@ void ModelTotalsModel::add(const RequestRecord &record)
     emit dataChanged(index(row, Requests), index(row, Output));
 }
 
-void ModelTotalsModel::clear()
-{
+void ModelTotalsModel::clear() {
     beginResetModel();
     m_rows.clear();
     endResetModel();

@@ -10,33 +10,28 @@ using namespace Qt::Literals::StringLiterals;
 namespace {
 constexpr int kTickMs = 100;
 
-QString tokens(const std::optional<int> &value)
-{
+QString tokens(const std::optional<int> &value) {
     return value ? QLocale().toString(*value) : QString();
 }
 } // namespace
 
 RequestLogModel::RequestLogModel(int capacity, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_capacity(qMax(1, capacity))
-{
+    , m_capacity(qMax(1, capacity)) {
     m_tick.setInterval(kTickMs);
     m_tick.setSingleShot(true);
     connect(&m_tick, &QTimer::timeout, this, &RequestLogModel::flush);
 }
 
-int RequestLogModel::rowCount(const QModelIndex &parent) const
-{
+int RequestLogModel::rowCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : int(m_rows.size());
 }
 
-int RequestLogModel::columnCount(const QModelIndex &parent) const
-{
+int RequestLogModel::columnCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant RequestLogModel::data(const QModelIndex &index, int role) const
-{
+QVariant RequestLogModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const RequestRecord &r = m_rows.at(std::size_t(index.row()));
@@ -51,50 +46,66 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case Time: return r.startedAt.toString(u"HH:mm:ss"_s);
+    case Time:
+        return r.startedAt.toString(u"HH:mm:ss"_s);
     case Model:
         if (r.endpoint == "count_tokens"_L1)
             return u"%1 (count tokens)"_s.arg(r.clientModel);
         return r.backendModel.isEmpty() ? r.clientModel : u"%1 → %2"_s.arg(r.clientModel, r.backendModel);
-    case Mode: return r.endpoint == "count_tokens"_L1 ? QString() : (r.stream ? tr("stream") : tr("json"));
-    case Status: return r.status;
-    case EstimatedInput: return r.estimatedInputTokens > 0 ? QLocale().toString(r.estimatedInputTokens) : QString();
-    case Input: return tokens(r.inputTokens);
-    case Output: return tokens(r.outputTokens);
-    case FirstToken: return r.timeToFirstTokenMs >= 0 ? u"%1 ms"_s.arg(r.timeToFirstTokenMs) : QString();
+    case Mode:
+        return r.endpoint == "count_tokens"_L1 ? QString() : (r.stream ? tr("stream") : tr("json"));
+    case Status:
+        return r.status;
+    case EstimatedInput:
+        return r.estimatedInputTokens > 0 ? QLocale().toString(r.estimatedInputTokens) : QString();
+    case Input:
+        return tokens(r.inputTokens);
+    case Output:
+        return tokens(r.outputTokens);
+    case FirstToken:
+        return r.timeToFirstTokenMs >= 0 ? u"%1 ms"_s.arg(r.timeToFirstTokenMs) : QString();
     case Duration:
-        return r.durationMs < 1000 ? u"%1 ms"_s.arg(r.durationMs) : u"%1 s"_s.arg(r.durationMs / 1000.0, 0, 'f', 2);
-    default: return {};
+        return r.durationMs < 1000 ? u"%1 ms"_s.arg(r.durationMs)
+                                   : u"%1 s"_s.arg(r.durationMs / 1000.0, 0, 'f', 2);
+    default:
+        return {};
     }
 }
 
-QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
+QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Time: return tr("Time");
-    case Model: return tr("Model (client → backend)");
-    case Mode: return tr("Mode");
-    case Status: return tr("Status");
-    case EstimatedInput: return tr("Est. input");
-    case Input: return tr("Input");
-    case Output: return tr("Output");
-    case FirstToken: return tr("First token");
-    case Duration: return tr("Duration");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case Model:
+        return tr("Model (client → backend)");
+    case Mode:
+        return tr("Mode");
+    case Status:
+        return tr("Status");
+    case EstimatedInput:
+        return tr("Est. input");
+    case Input:
+        return tr("Input");
+    case Output:
+        return tr("Output");
+    case FirstToken:
+        return tr("First token");
+    case Duration:
+        return tr("Duration");
+    default:
+        return {};
     }
 }
 
-void RequestLogModel::add(const RequestRecord &record)
-{
+void RequestLogModel::add(const RequestRecord &record) {
     m_pending.append(record);
     if (!m_tick.isActive())
         m_tick.start();
 }
 
-void RequestLogModel::flush()
-{
+void RequestLogModel::flush() {
     if (m_pending.isEmpty())
         return;
     // More than fits: only the newest survive, so drop the surplus before touching the view.
@@ -116,8 +127,7 @@ void RequestLogModel::flush()
     emit recordsAdded(incoming);
 }
 
-void RequestLogModel::clear()
-{
+void RequestLogModel::clear() {
     m_pending.clear();
     beginResetModel();
     m_rows.clear();

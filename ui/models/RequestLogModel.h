@@ -8,7 +8,6 @@
 #include <QAbstractTableModel>
 #include <QList>
 #include <QTimer>
-
 #include <deque>
 
 namespace modelrelay {
@@ -16,7 +15,18 @@ namespace modelrelay {
 class RequestLogModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Time, Model, Mode, Status, EstimatedInput, Input, Output, FirstToken, Duration, ColumnCount };
+    enum Column {
+        Time,
+        Model,
+        Mode,
+        Status,
+        EstimatedInput,
+        Input,
+        Output,
+        FirstToken,
+        Duration,
+        ColumnCount
+    };
     enum Role { RecordRole = Qt::UserRole + 1 };
 
     explicit RequestLogModel(int capacity = 1000, QObject *parent = nullptr);

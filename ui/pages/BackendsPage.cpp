@@ -29,20 +29,22 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     , m_use(new QPushButton(tr("Use this backend")))
     , m_test(new QPushButton(tr("Test connection")))
     , m_result(new QLabel)
-    , m_lister(new ModelLister(this))
-{
+    , m_lister(new ModelLister(this)) {
     m_kind->addItem(tr("Ollama"), int(BackendKind::Ollama));
-    m_kind->addItem(tr("OpenAI-compatible (llama.cpp, vLLM, LM Studio, OpenRouter…)"), int(BackendKind::OpenAI));
+    m_kind->addItem(tr("OpenAI-compatible (llama.cpp, vLLM, LM Studio, OpenRouter…)"),
+                    int(BackendKind::OpenAI));
     m_key->setEchoMode(QLineEdit::Password);
     m_key->setPlaceholderText(tr("none"));
     m_context->setRange(2048, 1048576);
     m_context->setSingleStep(4096);
     m_context->setSuffix(tr(" tokens"));
-    m_context->setToolTip(tr("Ollama's num_ctx. Its own default is small and silently cuts Claude Code's long prompts."));
+    m_context->setToolTip(
+        tr("Ollama's num_ctx. Its own default is small and silently cuts Claude Code's long prompts."));
     m_maxTokens->setRange(0, 1048576);
     m_maxTokens->setSingleStep(1024);
     m_maxTokens->setSpecialValueText(tr("no cap"));
-    m_maxTokens->setToolTip(tr("Claude Code asks for up to 128000 output tokens; many backends accept less."));
+    m_maxTokens->setToolTip(
+        tr("Claude Code asks for up to 128000 output tokens; many backends accept less."));
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -97,11 +99,13 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
         m_lister->list(m_app.profiles().value(m_list->currentRow()));
     });
     connect(m_lister, &ModelLister::listed, this, [this](const QStringList &models) {
-        m_result->setText(models.isEmpty() ? tr("<span style='color:#b9770e'>Connected, but the backend lists no models.</span>")
-                                           : tr("<span style='color:#2e7d32'>Connected. %1 %2: %3</span>")
-                                                 .arg(models.size())
-                                                 .arg(models.size() == 1 ? tr("model") : tr("models"))
-                                                 .arg(models.join(QStringLiteral(", ")).toHtmlEscaped()));
+        m_result->setText(
+            models.isEmpty()
+                ? tr("<span style='color:#b9770e'>Connected, but the backend lists no models.</span>")
+                : tr("<span style='color:#2e7d32'>Connected. %1 %2: %3</span>")
+                      .arg(models.size())
+                      .arg(models.size() == 1 ? tr("model") : tr("models"))
+                      .arg(models.join(QStringLiteral(", ")).toHtmlEscaped()));
         emit modelsListed(models);
     });
     connect(m_lister, &ModelLister::failed, this, [this](const QString &message) {
@@ -120,15 +124,15 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     reloadList();
 }
 
-void BackendsPage::reloadList()
-{
+void BackendsPage::reloadList() {
     const int keep = m_list->currentRow();
     m_loading = true;
     m_list->clear();
     const QList<BackendProfile> profiles = m_app.profiles();
     for (int i = 0; i < profiles.size(); ++i) {
         const BackendProfile &p = profiles.at(i);
-        auto *item = new QListWidgetItem(p.name + (i == m_app.activeProfile() ? tr("  (in use)") : QString()));
+        auto *item =
+            new QListWidgetItem(p.name + (i == m_app.activeProfile() ? tr("  (in use)") : QString()));
         item->setToolTip(p.baseUrl.toString());
         QFont font = item->font();
         font.setBold(i == m_app.activeProfile());
@@ -139,8 +143,7 @@ void BackendsPage::reloadList()
     m_list->setCurrentRow(keep >= 0 && keep < profiles.size() ? keep : m_app.activeProfile());
 }
 
-void BackendsPage::showProfile(int row)
-{
+void BackendsPage::showProfile(int row) {
     if (m_loading || row < 0)
         return;
     const BackendProfile p = m_app.profiles().value(row);
@@ -157,16 +160,17 @@ void BackendsPage::showProfile(int row)
     m_loading = false;
 }
 
-void BackendsPage::saveEdits()
-{
+void BackendsPage::saveEdits() {
     const int row = m_list->currentRow();
     if (m_loading || row < 0)
         return;
     BackendProfile p = m_app.profiles().value(row);
     const QUrl url(m_url->text().trimmed(), QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.host().isEmpty()) {
-        m_result->setText(tr("<span style='color:#c0392b'>'%1' is not an http(s) URL, e.g. http://127.0.0.1:11434</span>")
-                              .arg(m_url->text().toHtmlEscaped()));
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
+        url.host().isEmpty()) {
+        m_result->setText(
+            tr("<span style='color:#c0392b'>'%1' is not an http(s) URL, e.g. http://127.0.0.1:11434</span>")
+                .arg(m_url->text().toHtmlEscaped()));
         return;
     }
     p.name = m_name->text().trimmed().isEmpty() ? p.name : m_name->text().trimmed();

@@ -23,22 +23,17 @@ class BackendModelDelegate : public QStyledItemDelegate {
 public:
     BackendModelDelegate(const QStringList *models, QObject *parent)
         : QStyledItemDelegate(parent)
-        , m_models(models)
-    {
-    }
-    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &) const override
-    {
+        , m_models(models) {}
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &) const override {
         auto *combo = new QComboBox(parent);
         combo->setEditable(true);
         combo->addItems(*m_models);
         return combo;
     }
-    void setEditorData(QWidget *editor, const QModelIndex &index) const override
-    {
+    void setEditorData(QWidget *editor, const QModelIndex &index) const override {
         static_cast<QComboBox *>(editor)->setCurrentText(index.data(Qt::EditRole).toString());
     }
-    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override
-    {
+    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override {
         model->setData(index, static_cast<QComboBox *>(editor)->currentText());
     }
 
@@ -54,22 +49,24 @@ ModelMapPage::ModelMapPage(AppController &app, QWidget *parent)
     , m_table(new QTableView)
     , m_default(new QComboBox)
     , m_validation(new QLabel)
-    , m_lister(new ModelLister(this))
-{
-    auto *intro = new QLabel(tr("Claude Code asks for Claude models by name. Each rule maps a name or a glob "
-                                "(<code>claude-*haiku*</code>) to a model of your backend; the first matching rule wins, "
-                                "then the default model."));
+    , m_lister(new ModelLister(this)) {
+    auto *intro = new QLabel(
+        tr("Claude Code asks for Claude models by name. Each rule maps a name or a glob "
+           "(<code>claude-*haiku*</code>) to a model of your backend; the first matching rule wins, "
+           "then the default model."));
     intro->setWordWrap(true);
 
     m_table->setModel(m_model);
-    m_table->setItemDelegateForColumn(ModelMapModel::BackendModel, new BackendModelDelegate(&m_backendModels, this));
+    m_table->setItemDelegateForColumn(ModelMapModel::BackendModel,
+                                      new BackendModelDelegate(&m_backendModels, this));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(ModelMapModel::MaxTokens, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(ModelMapModel::MaxTokens,
+                                                      QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(ModelMapModel::Context, QHeaderView::ResizeToContents);
-    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
-                             | QAbstractItemView::AnyKeyPressed);
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                             QAbstractItemView::AnyKeyPressed);
 
     auto *add = new QPushButton(tr("Add rule"));
     auto *remove = new QPushButton(tr("Remove"));
@@ -97,7 +94,8 @@ ModelMapPage::ModelMapPage(AppController &app, QWidget *parent)
     layout->addWidget(m_validation);
 
     connect(add, &QPushButton::clicked, this, [this] {
-        const int row = m_model->appendRule(ModelRule{QStringLiteral("claude-*"), m_backendModels.value(0), 0, 0});
+        const int row =
+            m_model->appendRule(ModelRule{QStringLiteral("claude-*"), m_backendModels.value(0), 0, 0});
         m_table->setCurrentIndex(m_model->index(row, ModelMapModel::Pattern));
         m_table->edit(m_table->currentIndex());
     });
@@ -110,19 +108,21 @@ ModelMapPage::ModelMapPage(AppController &app, QWidget *parent)
     connect(refresh, &QPushButton::clicked, this, [this] { m_lister->list(m_app.config().backend); });
     connect(m_lister, &ModelLister::listed, this, &ModelMapPage::setBackendModels);
     connect(m_lister, &ModelLister::failed, this, [this](const QString &message) {
-        m_validation->setText(tr("<span style='color:#c0392b'>Could not fetch the backend's models: %1</span>").arg(message.toHtmlEscaped()));
+        m_validation->setText(
+            tr("<span style='color:#c0392b'>Could not fetch the backend's models: %1</span>")
+                .arg(message.toHtmlEscaped()));
     });
     connect(m_model, &ModelMapModel::rulesChanged, this, &ModelMapPage::commit);
     connect(m_default, &QComboBox::currentTextChanged, this, &ModelMapPage::commit);
     connect(&m_app, &AppController::configChanged, this, [this] {
-        if (m_model->rules() != m_app.config().modelMap.rules || m_default->currentText() != m_app.config().modelMap.defaultModel)
+        if (m_model->rules() != m_app.config().modelMap.rules ||
+            m_default->currentText() != m_app.config().modelMap.defaultModel)
             load();
     });
     load();
 }
 
-void ModelMapPage::load()
-{
+void ModelMapPage::load() {
     m_loading = true;
     m_model->setRules(m_app.config().modelMap.rules);
     m_default->setCurrentText(m_app.config().modelMap.defaultModel);
@@ -130,8 +130,7 @@ void ModelMapPage::load()
     commit();
 }
 
-void ModelMapPage::setBackendModels(const QStringList &models)
-{
+void ModelMapPage::setBackendModels(const QStringList &models) {
     m_backendModels = models;
     const QString current = m_default->currentText();
     m_loading = true;
@@ -143,25 +142,25 @@ void ModelMapPage::setBackendModels(const QStringList &models)
                                              : tr("The backend serves %1 models.").arg(models.size()));
 }
 
-void ModelMapPage::commit()
-{
+void ModelMapPage::commit() {
     if (m_loading)
         return;
     const QString problem = m_model->validationError();
     if (!problem.isEmpty()) {
-        m_validation->setText(tr("<span style='color:#c0392b'>%1 The map is not applied until this is fixed.</span>")
-                                  .arg(problem.toHtmlEscaped()));
+        m_validation->setText(
+            tr("<span style='color:#c0392b'>%1 The map is not applied until this is fixed.</span>")
+                .arg(problem.toHtmlEscaped()));
         return;
     }
-    m_validation->setText(m_model->rowCount() == 0 && m_default->currentText().trimmed().isEmpty()
-                              ? tr("<span style='color:#b9770e'>No rules and no default model: every request will be "
-                                   "refused until you add one.</span>")
-                              : tr("<span style='color:#2e7d32'>Applied.</span>"));
+    m_validation->setText(
+        m_model->rowCount() == 0 && m_default->currentText().trimmed().isEmpty()
+            ? tr("<span style='color:#b9770e'>No rules and no default model: every request will be "
+                 "refused until you add one.</span>")
+            : tr("<span style='color:#2e7d32'>Applied.</span>"));
     m_app.setModelMap(m_model->rules(), m_default->currentText().trimmed());
 }
 
-void ModelMapPage::moveSelected(int delta)
-{
+void ModelMapPage::moveSelected(int delta) {
     const int row = m_table->currentIndex().row();
     if (row < 0)
         return;

@@ -3,10 +3,10 @@
 #include "models/ModelTotalsModel.h"
 #include "models/RequestLogModel.h"
 
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QFontDatabase>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
@@ -20,8 +20,7 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     : QWidget(parent)
     , m_log(log)
     , m_table(new QTableView)
-    , m_details(new QPlainTextEdit)
-{
+    , m_details(new QPlainTextEdit) {
     m_table->setModel(log);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -33,7 +32,8 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     // Contents-sized columns are measured on the rows present at layout time; the clock column
     // must fit "00:00:00" before the first request arrives.
     m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Time, QHeaderView::Fixed);
-    m_table->setColumnWidth(RequestLogModel::Time, m_table->fontMetrics().horizontalAdvance(QStringLiteral("00:00:00")) + 16);
+    m_table->setColumnWidth(RequestLogModel::Time,
+                            m_table->fontMetrics().horizontalAdvance(QStringLiteral("00:00:00")) + 16);
     m_table->setWordWrap(false);
 
     m_details->setReadOnly(true);
@@ -82,7 +82,8 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RequestsPage::showDetails);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &RequestsPage::showDetails);
     // Follow the newest request unless the user scrolled up to read an older one.
     connect(log, &RequestLogModel::recordsAdded, this, [this] {
         QScrollBar *bar = m_table->verticalScrollBar();
@@ -91,8 +92,7 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     });
 }
 
-void RequestsPage::showDetails()
-{
+void RequestsPage::showDetails() {
     const QModelIndex current = m_table->currentIndex();
     if (!current.isValid()) {
         m_details->clear();
@@ -104,12 +104,16 @@ void RequestsPage::showDetails()
     lines << tr("Request #%1 at %2").arg(r.id).arg(r.startedAt.toString(Qt::ISODateWithMs));
     lines << tr("Endpoint:        %1").arg(r.endpoint);
     lines << tr("Client model:    %1").arg(r.clientModel);
-    lines << tr("Backend model:   %1, on %2").arg(r.backendModel.isEmpty() ? tr("none") : r.backendModel, r.backendName);
+    lines << tr("Backend model:   %1, on %2")
+                 .arg(r.backendModel.isEmpty() ? tr("none") : r.backendModel, r.backendName);
     lines << tr("Mode:            %1").arg(r.stream ? tr("streaming (SSE)") : tr("JSON"));
     lines << tr("HTTP status:     %1").arg(r.status);
-    lines << tr("Input tokens:    ~%1 estimated, %2 by the backend").arg(r.estimatedInputTokens).arg(tokens(r.inputTokens));
+    lines << tr("Input tokens:    ~%1 estimated, %2 by the backend")
+                 .arg(r.estimatedInputTokens)
+                 .arg(tokens(r.inputTokens));
     lines << tr("Output tokens:   %1").arg(tokens(r.outputTokens));
-    lines << tr("First token:     %1").arg(r.timeToFirstTokenMs >= 0 ? tr("%1 ms").arg(r.timeToFirstTokenMs) : tr("none"));
+    lines << tr("First token:     %1")
+                 .arg(r.timeToFirstTokenMs >= 0 ? tr("%1 ms").arg(r.timeToFirstTokenMs) : tr("none"));
     lines << tr("Duration:        %1 ms").arg(r.durationMs);
     if (!r.stopReason.isEmpty())
         lines << tr("Stop reason:     %1").arg(r.stopReason);

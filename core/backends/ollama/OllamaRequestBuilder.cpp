@@ -16,12 +16,9 @@ class MessageWriter {
 public:
     MessageWriter(QJsonArray &out, QStringList *notes)
         : m_out(out)
-        , m_notes(notes)
-    {
-    }
+        , m_notes(notes) {}
 
-    void user(const Message &message)
-    {
+    void user(const Message &message) {
         // Tool results answer the previous assistant turn, so they come first.
         QString text;
         QJsonArray images;
@@ -60,8 +57,7 @@ public:
         m_out.append(user);
     }
 
-    void assistant(const Message &message)
-    {
+    void assistant(const Message &message) {
         QString text;
         QString thinking;
         QJsonArray toolCalls;
@@ -87,14 +83,14 @@ public:
     }
 
 private:
-    void addImage(const ContentBlock &block, QJsonArray &images)
-    {
+    void addImage(const ContentBlock &block, QJsonArray &images) {
         if (block.type != ContentBlock::Type::Image)
             return;
         if (!block.imageBase64.isEmpty()) {
             images.append(block.imageBase64);
         } else if (m_notes) {
-            const QString note = u"dropped an image given by URL (Ollama accepts only inline base64 images)"_s;
+            const QString note =
+                u"dropped an image given by URL (Ollama accepts only inline base64 images)"_s;
             if (!m_notes->contains(note))
                 m_notes->append(note);
         }
@@ -108,8 +104,7 @@ private:
 } // namespace
 
 QJsonObject OllamaRequestBuilder::buildBody(const MessageRequest &request, const ModelTarget &target,
-                                            const BackendProfile &profile, QStringList *notes)
-{
+                                            const BackendProfile &profile, QStringList *notes) {
     QJsonArray messages;
     const QString system = ChatShaping::systemText(request);
     if (!system.isEmpty())
@@ -123,7 +118,8 @@ QJsonObject OllamaRequestBuilder::buildBody(const MessageRequest &request, const
     }
 
     // Ollama's default context (2k-4k tokens) silently cuts Claude Code's prompts: always say.
-    QJsonObject options{{u"num_ctx"_s, target.contextSize > 0 ? target.contextSize : profile.ollamaContextSize}};
+    QJsonObject options{
+        {u"num_ctx"_s, target.contextSize > 0 ? target.contextSize : profile.ollamaContextSize}};
     if (const int limit = ChatShaping::outputTokenLimit(request, target, profile, notes); limit > 0)
         options.insert(u"num_predict"_s, limit);
     if (request.temperature)
@@ -135,12 +131,16 @@ QJsonObject OllamaRequestBuilder::buildBody(const MessageRequest &request, const
     if (!request.stopSequences.isEmpty())
         options.insert(u"stop"_s, QJsonArray::fromStringList(request.stopSequences));
 
-    QJsonObject body{{u"model"_s, target.backendModel}, {u"messages"_s, messages}, {u"stream"_s, true}, {u"options"_s, options}};
+    QJsonObject body{{u"model"_s, target.backendModel},
+                     {u"messages"_s, messages},
+                     {u"stream"_s, true},
+                     {u"options"_s, options}};
     const bool toolsOff = request.toolChoice && request.toolChoice->type == ToolChoice::Type::None;
     if (!request.tools.empty() && !toolsOff)
         body.insert(u"tools"_s, ChatShaping::functionTools(request.tools));
-    if (request.toolChoice && notes
-        && (request.toolChoice->type == ToolChoice::Type::Any || request.toolChoice->type == ToolChoice::Type::Tool))
+    if (request.toolChoice && notes &&
+        (request.toolChoice->type == ToolChoice::Type::Any ||
+         request.toolChoice->type == ToolChoice::Type::Tool))
         notes->append(u"Ollama cannot force a tool call: tool_choice ignored"_s);
     // Only an explicit request turns thinking on: Ollama rejects think:true for models without
     // thinking support, and "adaptive" means the model's own default, which is Ollama's too.
@@ -152,8 +152,7 @@ QJsonObject OllamaRequestBuilder::buildBody(const MessageRequest &request, const
 }
 
 BackendRequest OllamaRequestBuilder::build(const MessageRequest &request, const ModelTarget &target,
-                                           const BackendProfile &profile, QStringList *notes)
-{
+                                           const BackendProfile &profile, QStringList *notes) {
     BackendRequest out;
     out.url = ChatShaping::endpoint(profile.baseUrl, u"api/chat"_s);
     if (!profile.apiKey.isEmpty())

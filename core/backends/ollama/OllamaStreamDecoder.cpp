@@ -8,18 +8,15 @@ namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
 
-void OllamaStreamDecoder::feed(QByteArrayView bytes, std::vector<StreamDelta> &out)
-{
+void OllamaStreamDecoder::feed(QByteArrayView bytes, std::vector<StreamDelta> &out) {
     m_lines.feed(bytes, [&](QByteArrayView line) { handleLine(line, out); });
 }
 
-void OllamaStreamDecoder::finish(std::vector<StreamDelta> &out)
-{
+void OllamaStreamDecoder::finish(std::vector<StreamDelta> &out) {
     m_lines.finish([&](QByteArrayView line) { handleLine(line, out); });
 }
 
-void OllamaStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelta> &out)
-{
+void OllamaStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelta> &out) {
     if (m_done || line.trimmed().isEmpty())
         return;
     QJsonParseError error;
@@ -31,8 +28,7 @@ void OllamaStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelt
     handleObject(document.object(), out);
 }
 
-void OllamaStreamDecoder::handleObject(const QJsonObject &object, std::vector<StreamDelta> &out)
-{
+void OllamaStreamDecoder::handleObject(const QJsonObject &object, std::vector<StreamDelta> &out) {
     const QJsonValue error = object.value("error"_L1);
     if (error.isString()) {
         m_backendError = error.toString();
@@ -50,12 +46,14 @@ void OllamaStreamDecoder::handleObject(const QJsonObject &object, std::vector<St
         const QJsonObject call = value.toObject();
         const QJsonObject function = call.value("function"_L1).toObject();
         const int index = m_nextToolIndex++;
-        out.push_back(StreamDelta::toolCallBegin(index, call.value("id"_L1).toString(), function.value("name"_L1).toString()));
+        out.push_back(StreamDelta::toolCallBegin(index, call.value("id"_L1).toString(),
+                                                 function.value("name"_L1).toString()));
         // Ollama sends whole calls with the arguments as an object.
         const QJsonValue arguments = function.value("arguments"_L1);
-        const QString json = arguments.isString()
-                                 ? arguments.toString()
-                                 : QString::fromUtf8(QJsonDocument(arguments.toObject()).toJson(QJsonDocument::Compact));
+        const QString json =
+            arguments.isString()
+                ? arguments.toString()
+                : QString::fromUtf8(QJsonDocument(arguments.toObject()).toJson(QJsonDocument::Compact));
         out.push_back(StreamDelta::toolCallArgs(index, json));
     }
 

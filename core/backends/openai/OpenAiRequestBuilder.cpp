@@ -11,17 +11,16 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QJsonObject imagePart(const ContentBlock &image)
-{
-    const QString url = image.imageUrl.isEmpty() ? u"data:%1;base64,%2"_s.arg(image.mediaType, image.imageBase64)
-                                                 : image.imageUrl;
+QJsonObject imagePart(const ContentBlock &image) {
+    const QString url = image.imageUrl.isEmpty()
+                            ? u"data:%1;base64,%2"_s.arg(image.mediaType, image.imageBase64)
+                            : image.imageUrl;
     return QJsonObject{{u"type"_s, u"image_url"_s}, {u"image_url"_s, QJsonObject{{u"url"_s, url}}}};
 }
 
 // A user message: a plain string when it is only text (the most widely accepted form),
 // otherwise an array of text and image parts.
-std::optional<QJsonObject> userMessage(const std::vector<const ContentBlock *> &blocks)
-{
+std::optional<QJsonObject> userMessage(const std::vector<const ContentBlock *> &blocks) {
     bool hasImage = false;
     QString text;
     for (const ContentBlock *block : blocks) {
@@ -45,8 +44,7 @@ std::optional<QJsonObject> userMessage(const std::vector<const ContentBlock *> &
     return QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, parts}};
 }
 
-void appendUserTurn(const Message &message, QJsonArray &out)
-{
+void appendUserTurn(const Message &message, QJsonArray &out) {
     // Tool results answer the previous assistant turn, so they go first, one "tool" message each.
     std::vector<const ContentBlock *> rest;
     std::vector<const ContentBlock *> resultImages;
@@ -71,8 +69,7 @@ void appendUserTurn(const Message &message, QJsonArray &out)
         out.append(*user);
 }
 
-void appendAssistantTurn(const Message &message, QJsonArray &out)
-{
+void appendAssistantTurn(const Message &message, QJsonArray &out) {
     QString text;
     QString reasoning;
     QJsonArray toolCalls;
@@ -90,8 +87,10 @@ void appendAssistantTurn(const Message &message, QJsonArray &out)
                 {u"id"_s, block.id},
                 {u"type"_s, u"function"_s},
                 {u"function"_s,
-                 QJsonObject{{u"name"_s, block.name},
-                             {u"arguments"_s, QString::fromUtf8(QJsonDocument(block.input).toJson(QJsonDocument::Compact))}}}});
+                 QJsonObject{
+                     {u"name"_s, block.name},
+                     {u"arguments"_s,
+                      QString::fromUtf8(QJsonDocument(block.input).toJson(QJsonDocument::Compact))}}}});
             break;
         default:
             break;
@@ -109,14 +108,17 @@ void appendAssistantTurn(const Message &message, QJsonArray &out)
     out.append(assistant);
 }
 
-QJsonValue toolChoice(const ToolChoice &choice)
-{
+QJsonValue toolChoice(const ToolChoice &choice) {
     switch (choice.type) {
-    case ToolChoice::Type::Auto: return u"auto"_s;
-    case ToolChoice::Type::Any: return u"required"_s;
-    case ToolChoice::Type::None: return u"none"_s;
+    case ToolChoice::Type::Auto:
+        return u"auto"_s;
+    case ToolChoice::Type::Any:
+        return u"required"_s;
+    case ToolChoice::Type::None:
+        return u"none"_s;
     case ToolChoice::Type::Tool:
-        return QJsonObject{{u"type"_s, u"function"_s}, {u"function"_s, QJsonObject{{u"name"_s, choice.name}}}};
+        return QJsonObject{{u"type"_s, u"function"_s},
+                           {u"function"_s, QJsonObject{{u"name"_s, choice.name}}}};
     }
     return u"auto"_s;
 }
@@ -124,8 +126,7 @@ QJsonValue toolChoice(const ToolChoice &choice)
 } // namespace
 
 QJsonObject OpenAiRequestBuilder::buildBody(const MessageRequest &request, const ModelTarget &target,
-                                            const BackendProfile &profile, QStringList *notes)
-{
+                                            const BackendProfile &profile, QStringList *notes) {
     QJsonArray messages;
     const QString system = ChatShaping::systemText(request);
     if (!system.isEmpty())
@@ -162,13 +163,13 @@ QJsonObject OpenAiRequestBuilder::buildBody(const MessageRequest &request, const
     if (!request.outputSchema.isEmpty())
         body.insert(u"response_format"_s,
                     QJsonObject{{u"type"_s, u"json_schema"_s},
-                                {u"json_schema"_s, QJsonObject{{u"name"_s, u"output"_s}, {u"schema"_s, request.outputSchema}}}});
+                                {u"json_schema"_s, QJsonObject{{u"name"_s, u"output"_s},
+                                                               {u"schema"_s, request.outputSchema}}}});
     return body;
 }
 
 BackendRequest OpenAiRequestBuilder::build(const MessageRequest &request, const ModelTarget &target,
-                                           const BackendProfile &profile, QStringList *notes)
-{
+                                           const BackendProfile &profile, QStringList *notes) {
     BackendRequest out;
     out.url = ChatShaping::endpoint(profile.baseUrl, u"chat/completions"_s);
     out.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("text/event-stream")});

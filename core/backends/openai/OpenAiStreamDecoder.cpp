@@ -3,7 +3,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
-
 #include <algorithm>
 
 namespace modelrelay {
@@ -12,8 +11,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-StopReason stopReasonFor(const QString &finishReason)
-{
+StopReason stopReasonFor(const QString &finishReason) {
     if (finishReason == "length"_L1)
         return StopReason::MaxTokens;
     if (finishReason == "tool_calls"_L1 || finishReason == "function_call"_L1)
@@ -23,8 +21,7 @@ StopReason stopReasonFor(const QString &finishReason)
     return StopReason::EndTurn;
 }
 
-std::optional<int> optionalInt(const QJsonObject &o, QLatin1StringView key)
-{
+std::optional<int> optionalInt(const QJsonObject &o, QLatin1StringView key) {
     const QJsonValue v = o.value(key);
     if (!v.isDouble())
         return std::nullopt;
@@ -33,18 +30,15 @@ std::optional<int> optionalInt(const QJsonObject &o, QLatin1StringView key)
 
 } // namespace
 
-void OpenAiStreamDecoder::feed(QByteArrayView bytes, std::vector<StreamDelta> &out)
-{
+void OpenAiStreamDecoder::feed(QByteArrayView bytes, std::vector<StreamDelta> &out) {
     m_lines.feed(bytes, [&](QByteArrayView line) { handleLine(line, out); });
 }
 
-void OpenAiStreamDecoder::finish(std::vector<StreamDelta> &out)
-{
+void OpenAiStreamDecoder::finish(std::vector<StreamDelta> &out) {
     m_lines.finish([&](QByteArrayView line) { handleLine(line, out); });
 }
 
-void OpenAiStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelta> &out)
-{
+void OpenAiStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelta> &out) {
     if (m_done || !line.startsWith("data:"))
         return; // blank separators, ": keep-alive" comments, event:/id:/retry: fields
     QByteArrayView data = line.sliced(5);
@@ -67,13 +61,14 @@ void OpenAiStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelt
     handleChunk(document.object(), out);
 }
 
-void OpenAiStreamDecoder::handleChunk(const QJsonObject &chunk, std::vector<StreamDelta> &out)
-{
+void OpenAiStreamDecoder::handleChunk(const QJsonObject &chunk, std::vector<StreamDelta> &out) {
     const QJsonValue error = chunk.value("error"_L1);
     if (error.isObject() || error.isString()) {
-        m_backendError = error.isString() ? error.toString() : error.toObject().value("message"_L1).toString();
+        m_backendError =
+            error.isString() ? error.toString() : error.toObject().value("message"_L1).toString();
         if (m_backendError.isEmpty())
-            m_backendError = QString::fromUtf8(QJsonDocument(error.toObject()).toJson(QJsonDocument::Compact));
+            m_backendError =
+                QString::fromUtf8(QJsonDocument(error.toObject()).toJson(QJsonDocument::Compact));
         return;
     }
 
@@ -98,7 +93,8 @@ void OpenAiStreamDecoder::handleChunk(const QJsonObject &chunk, std::vector<Stre
             m_finishSent = true;
             // vLLM names the stop string that ended the answer.
             const QJsonValue stopString = choice.value("stop_reason"_L1);
-            if (finishReason.toString() == "stop"_L1 && stopString.isString() && !stopString.toString().isEmpty())
+            if (finishReason.toString() == "stop"_L1 && stopString.isString() &&
+                !stopString.toString().isEmpty())
                 out.push_back(StreamDelta::finish(StopReason::StopSequence, stopString.toString()));
             else
                 out.push_back(StreamDelta::finish(stopReasonFor(finishReason.toString())));
@@ -118,8 +114,7 @@ void OpenAiStreamDecoder::handleChunk(const QJsonObject &chunk, std::vector<Stre
     }
 }
 
-void OpenAiStreamDecoder::handleToolCalls(const QJsonArray &calls, std::vector<StreamDelta> &out)
-{
+void OpenAiStreamDecoder::handleToolCalls(const QJsonArray &calls, std::vector<StreamDelta> &out) {
     for (qsizetype position = 0; position < calls.size(); ++position) {
         const QJsonObject call = calls.at(position).toObject();
         const int backendIndex = call.value("index"_L1).toInt(int(position));

@@ -5,7 +5,6 @@
 #include "backends/StreamDecoder.h"
 
 #include <QJsonObject>
-
 #include <vector>
 
 namespace modelrelay {

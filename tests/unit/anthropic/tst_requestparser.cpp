@@ -22,21 +22,19 @@ private slots:
 };
 
 namespace {
-std::variant<MessageRequest, ApiError> parse(const QByteArray &body, bool requireMaxTokens = true, bool keepBilling = false)
-{
+std::variant<MessageRequest, ApiError> parse(const QByteArray &body, bool requireMaxTokens = true,
+                                             bool keepBilling = false) {
     return RequestParser::parse(body, ParseOptions{requireMaxTokens, keepBilling});
 }
 
-MessageRequest parseOk(const QByteArray &body)
-{
+MessageRequest parseOk(const QByteArray &body) {
     auto result = parse(body);
     if (auto *error = std::get_if<ApiError>(&result))
         qFatal("unexpected error: %s", qPrintable(error->message));
     return std::get<MessageRequest>(std::move(result));
 }
 
-QByteArray fixture(const QString &name)
-{
+QByteArray fixture(const QString &name) {
     QFile file(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/") + name);
     if (!file.open(QIODevice::ReadOnly))
         qFatal("missing fixture %s", qPrintable(name));
@@ -44,8 +42,7 @@ QByteArray fixture(const QString &name)
 }
 } // namespace
 
-void TestRequestParser::rejects_data()
-{
+void TestRequestParser::rejects_data() {
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("message");
     const QByteArray msgs = R"("messages":[{"role":"user","content":"hi"}])";
@@ -53,42 +50,68 @@ void TestRequestParser::rejects_data()
     QTest::newRow("empty body") << QByteArray("") << "request body is not valid JSON";
     QTest::newRow("array") << QByteArray("[]") << "request body must be a JSON object";
     QTest::newRow("string") << QByteArray("\"x\"") << "not valid JSON"; // Qt rejects scalars at top level
-    QTest::newRow("no model") << "{\"max_tokens\":5," + msgs + "}" << "model: field required";
-    QTest::newRow("model not string") << "{\"model\":5,\"max_tokens\":5," + msgs + "}" << "model: must be a non-empty string";
-    QTest::newRow("no max_tokens") << "{\"model\":\"m\"," + msgs + "}" << "max_tokens: field required";
-    QTest::newRow("max_tokens string") << "{\"model\":\"m\",\"max_tokens\":\"9\"," + msgs + "}" << "max_tokens: must be an integer";
-    QTest::newRow("max_tokens zero") << "{\"model\":\"m\",\"max_tokens\":0," + msgs + "}" << "max_tokens: must be at least 1";
-    QTest::newRow("max_tokens fraction") << "{\"model\":\"m\",\"max_tokens\":1.5," + msgs + "}" << "max_tokens: must be an integer";
-    QTest::newRow("no messages") << QByteArray(R"({"model":"m","max_tokens":5})") << "messages: field required";
-    QTest::newRow("messages object") << QByteArray(R"({"model":"m","max_tokens":5,"messages":{}})") << "messages: must be an array";
-    QTest::newRow("empty messages") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[]})") << "messages: must contain at least one message";
-    QTest::newRow("only system") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"system","content":"s"}]})")
-                                 << "at least one user or assistant message";
-    QTest::newRow("unknown role") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"tool","content":"x"}]})")
-                                  << "messages.0.role: unknown role 'tool'";
-    QTest::newRow("missing content") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"user"}]})") << "messages.0.content: field required";
-    QTest::newRow("content number") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":3}]})")
-                                    << "messages.0.content: must be a string or an array";
-    QTest::newRow("block without type") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"text":"x"}]}]})")
-                                        << "messages.0.content.0.type: field required";
-    QTest::newRow("text block without text") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text"}]}]})")
-                                             << "messages.0.content.0.text: must be a string";
+    QTest::newRow("no model") << "{\"max_tokens\":5," + msgs + "}"
+                              << "model: field required";
+    QTest::newRow("model not string") << "{\"model\":5,\"max_tokens\":5," + msgs + "}"
+                                      << "model: must be a non-empty string";
+    QTest::newRow("no max_tokens") << "{\"model\":\"m\"," + msgs + "}"
+                                   << "max_tokens: field required";
+    QTest::newRow("max_tokens string") << "{\"model\":\"m\",\"max_tokens\":\"9\"," + msgs + "}"
+                                       << "max_tokens: must be an integer";
+    QTest::newRow("max_tokens zero") << "{\"model\":\"m\",\"max_tokens\":0," + msgs + "}"
+                                     << "max_tokens: must be at least 1";
+    QTest::newRow("max_tokens fraction") << "{\"model\":\"m\",\"max_tokens\":1.5," + msgs + "}"
+                                         << "max_tokens: must be an integer";
+    QTest::newRow("no messages") << QByteArray(R"({"model":"m","max_tokens":5})")
+                                 << "messages: field required";
+    QTest::newRow("messages object") << QByteArray(R"({"model":"m","max_tokens":5,"messages":{}})")
+                                     << "messages: must be an array";
+    QTest::newRow("empty messages") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[]})")
+                                    << "messages: must contain at least one message";
+    QTest::newRow("only system")
+        << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"system","content":"s"}]})")
+        << "at least one user or assistant message";
+    QTest::newRow("unknown role")
+        << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"tool","content":"x"}]})")
+        << "messages.0.role: unknown role 'tool'";
+    QTest::newRow("missing content") << QByteArray(
+                                            R"({"model":"m","max_tokens":5,"messages":[{"role":"user"}]})")
+                                     << "messages.0.content: field required";
+    QTest::newRow("content number")
+        << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":3}]})")
+        << "messages.0.content: must be a string or an array";
+    QTest::newRow("block without type")
+        << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"text":"x"}]}]})")
+        << "messages.0.content.0.type: field required";
+    QTest::newRow("text block without text")
+        << QByteArray(
+               R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text"}]}]})")
+        << "messages.0.content.0.text: must be a string";
     QTest::newRow("image without data")
-        << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":""}}]}]})")
+        << QByteArray(
+               R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":""}}]}]})")
         << "messages.0.content.0.source.data: image block has no data";
-    QTest::newRow("image without source") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image"}]}]})")
-                                          << "image block has no source";
+    QTest::newRow("image without source")
+        << QByteArray(
+               R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image"}]}]})")
+        << "image block has no source";
     QTest::newRow("tool_use without id")
-        << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"tool_use","name":"A","input":{}}]}]})")
+        << QByteArray(
+               R"({"model":"m","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"tool_use","name":"A","input":{}}]}]})")
         << "messages.0.content.0.id: must be a string";
-    QTest::newRow("temperature string") << "{\"model\":\"m\",\"max_tokens\":5,\"temperature\":\"hot\"," + msgs + "}" << "temperature: must be a number";
-    QTest::newRow("stream string") << "{\"model\":\"m\",\"max_tokens\":5,\"stream\":\"yes\"," + msgs + "}" << "stream: must be a boolean";
-    QTest::newRow("tools object") << "{\"model\":\"m\",\"max_tokens\":5,\"tools\":{}," + msgs + "}" << "tools: must be an array";
-    QTest::newRow("stop_sequences numbers") << "{\"model\":\"m\",\"max_tokens\":5,\"stop_sequences\":[1]," + msgs + "}" << "stop_sequences: must be an array of strings";
+    QTest::newRow("temperature string")
+        << "{\"model\":\"m\",\"max_tokens\":5,\"temperature\":\"hot\"," + msgs + "}"
+        << "temperature: must be a number";
+    QTest::newRow("stream string") << "{\"model\":\"m\",\"max_tokens\":5,\"stream\":\"yes\"," + msgs + "}"
+                                   << "stream: must be a boolean";
+    QTest::newRow("tools object") << "{\"model\":\"m\",\"max_tokens\":5,\"tools\":{}," + msgs + "}"
+                                  << "tools: must be an array";
+    QTest::newRow("stop_sequences numbers")
+        << "{\"model\":\"m\",\"max_tokens\":5,\"stop_sequences\":[1]," + msgs + "}"
+        << "stop_sequences: must be an array of strings";
 }
 
-void TestRequestParser::rejects()
-{
+void TestRequestParser::rejects() {
     QFETCH(QByteArray, body);
     QFETCH(QString, message);
     auto result = parse(body);
@@ -99,9 +122,9 @@ void TestRequestParser::rejects()
     QVERIFY2(error.message.contains(message), qPrintable(error.message));
 }
 
-void TestRequestParser::toleratesUnknownThings()
-{
-    const MessageRequest r = parseOk(R"({"model":"m","max_tokens":5,"context_management":{"edits":[]},"safeguards":{"x":1},
+void TestRequestParser::toleratesUnknownThings() {
+    const MessageRequest r =
+        parseOk(R"({"model":"m","max_tokens":5,"context_management":{"edits":[]},"safeguards":{"x":1},
         "brand_new_field":true,"metadata":{"user_id":"u"},
         "tools":[{"type":"web_search_20250305","name":"web_search"},{"name":"Read","input_schema":{"type":"object"},"defer_loading":true}],
         "tool_choice":{"type":"mystery"},"thinking":{"type":"quantum"},
@@ -117,14 +140,14 @@ void TestRequestParser::toleratesUnknownThings()
     QVERIFY(!r.toolChoice);
     QCOMPARE(r.thinking.type, ThinkingConfig::Type::Disabled);
     const QString notes = r.notes.join('\n');
-    for (const char *expected : {"ignored field 'context_management'", "ignored field 'safeguards'", "ignored field 'brand_new_field'",
-                                 "web_search", "unknown type 'hologram'", "document block", "tool_choice", "thinking"})
+    for (const char *expected : {"ignored field 'context_management'", "ignored field 'safeguards'",
+                                 "ignored field 'brand_new_field'", "web_search", "unknown type 'hologram'",
+                                 "document block", "tool_choice", "thinking"})
         QVERIFY2(notes.contains(QLatin1String(expected)), qPrintable(notes));
     QVERIFY(!notes.contains("metadata"));
 }
 
-void TestRequestParser::parsesEveryBlockType()
-{
+void TestRequestParser::parsesEveryBlockType() {
     const MessageRequest r = parseOk(R"({"model":"m","max_tokens":5,"messages":[
         {"role":"user","content":[{"type":"text","text":"look"},
             {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}},
@@ -156,8 +179,7 @@ void TestRequestParser::parsesEveryBlockType()
     QCOMPARE(results[1].content[0].text, QString("plain"));
 }
 
-void TestRequestParser::mergesInlineSystemMessages()
-{
+void TestRequestParser::mergesInlineSystemMessages() {
     const MessageRequest r = parseOk(R"({"model":"m","max_tokens":5,"system":"top",
         "messages":[{"role":"user","content":"a"},{"role":"system","content":"inline one"},
                     {"role":"assistant","content":"b"},{"role":"system","content":[{"type":"text","text":"inline two"}]},
@@ -167,18 +189,18 @@ void TestRequestParser::mergesInlineSystemMessages()
     QVERIFY(r.notes.join(' ').contains("inline system message"));
 }
 
-void TestRequestParser::dropsBillingHeaderUnlessKept()
-{
-    const QByteArray body = R"({"model":"m","max_tokens":5,"system":[{"type":"text","text":"x-anthropic-billing-header: cc_version=2.1; cch=abc;"},
+void TestRequestParser::dropsBillingHeaderUnlessKept() {
+    const QByteArray body =
+        R"({"model":"m","max_tokens":5,"system":[{"type":"text","text":"x-anthropic-billing-header: cc_version=2.1; cch=abc;"},
         {"type":"text","text":"You are Claude Code.","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"a"}]})";
     QCOMPARE(parseOk(body).system, QStringList{"You are Claude Code."});
     auto kept = parse(body, true, true);
     QCOMPARE(std::get<MessageRequest>(kept).system.size(), 2);
 }
 
-void TestRequestParser::parsesOptions()
-{
-    const MessageRequest r = parseOk(R"({"model":"claude-x","max_tokens":32000,"stream":true,"temperature":0.2,"top_p":0.9,"top_k":40,
+void TestRequestParser::parsesOptions() {
+    const MessageRequest r = parseOk(
+        R"({"model":"claude-x","max_tokens":32000,"stream":true,"temperature":0.2,"top_p":0.9,"top_k":40,
         "stop_sequences":["END","STOP"],"tool_choice":{"type":"tool","name":"Read","disable_parallel_tool_use":true},
         "thinking":{"type":"enabled","budget_tokens":31999,"display":"omitted"},
         "output_config":{"effort":"high","format":{"type":"json_schema","schema":{"type":"object"}}},
@@ -198,19 +220,20 @@ void TestRequestParser::parsesOptions()
     QCOMPARE(r.effort, QString("high"));
     QCOMPARE(r.outputSchema.value("type").toString(), QString("object"));
     QVERIFY(!parseOk(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"a"}]})").stream);
-    QCOMPARE(parseOk(R"({"model":"m","max_tokens":5,"thinking":{"type":"adaptive"},"messages":[{"role":"user","content":"a"}]})").thinking.type,
-             ThinkingConfig::Type::Adaptive);
+    QCOMPARE(
+        parseOk(
+            R"({"model":"m","max_tokens":5,"thinking":{"type":"adaptive"},"messages":[{"role":"user","content":"a"}]})")
+            .thinking.type,
+        ThinkingConfig::Type::Adaptive);
 }
 
-void TestRequestParser::countTokensNeedsNoMaxTokens()
-{
+void TestRequestParser::countTokensNeedsNoMaxTokens() {
     auto result = parse(fixture("v2.1.331-count-tokens.request.json"), false);
     QVERIFY(std::holds_alternative<MessageRequest>(result));
     QCOMPARE(std::get<MessageRequest>(result).maxTokens, 0);
 }
 
-void TestRequestParser::everyRecordedRequestParses()
-{
+void TestRequestParser::everyRecordedRequestParses() {
     const QDir dir(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code"));
     const QStringList files = dir.entryList({"*.request.json"});
     QVERIFY(files.size() >= 8);
@@ -225,8 +248,7 @@ void TestRequestParser::everyRecordedRequestParses()
     }
 }
 
-void TestRequestParser::recordedFirstTurn()
-{
+void TestRequestParser::recordedFirstTurn() {
     const MessageRequest old = parseOk(fixture("v2.1.197-first-turn.request.json"));
     QCOMPARE(old.tools.size(), std::size_t(24));
     const MessageRequest r = parseOk(fixture("v2.1.331-first-turn.request.json"));
@@ -241,8 +263,7 @@ void TestRequestParser::recordedFirstTurn()
     QCOMPARE(r.messages.front().role, Message::Role::User);
 }
 
-void TestRequestParser::recordedParallelToolResults()
-{
+void TestRequestParser::recordedParallelToolResults() {
     const MessageRequest r = parseOk(fixture("v2.1.331-thinking-parallel-tool-results.request.json"));
     const Message &assistant = r.messages[r.messages.size() - 2];
     QCOMPARE(assistant.role, Message::Role::Assistant);

@@ -25,9 +25,9 @@ private slots:
 };
 
 namespace {
-// "start:0:text", "delta:0:text_delta:Hi", "stop:0", "message_delta:end_turn", "message_stop", "error:api_error"
-QStringList summarize(const QList<SseEvent> &events)
-{
+// "start:0:text", "delta:0:text_delta:Hi", "stop:0", "message_delta:end_turn", "message_stop",
+// "error:api_error"
+QStringList summarize(const QList<SseEvent> &events) {
     QStringList out;
     for (const SseEvent &e : events) {
         const int index = e.data.value("index").toInt();
@@ -40,7 +40,8 @@ QStringList summarize(const QList<SseEvent> &events)
         } else if (e.name == "content_block_delta") {
             const QJsonObject d = e.data.value("delta").toObject();
             const QString type = d.value("type").toString();
-            QString value = d.value("text").toString() + d.value("thinking").toString() + d.value("partial_json").toString();
+            QString value = d.value("text").toString() + d.value("thinking").toString() +
+                            d.value("partial_json").toString();
             if (type == "signature_delta")
                 value = d.value("signature").toString().isEmpty() ? "EMPTY" : "signed";
             out << QString("delta:%1:%2:%3").arg(index).arg(type, value);
@@ -57,8 +58,7 @@ QStringList summarize(const QList<SseEvent> &events)
     return out;
 }
 
-QByteArray encodeAll(const Deltas &deltas, StreamEncoder &encoder)
-{
+QByteArray encodeAll(const Deltas &deltas, StreamEncoder &encoder) {
     QByteArray bytes = encoder.start();
     for (const StreamDelta &d : deltas)
         bytes += encoder.encode(d);
@@ -66,78 +66,115 @@ QByteArray encodeAll(const Deltas &deltas, StreamEncoder &encoder)
 }
 } // namespace
 
-void TestStreamEncoder::exactBytesOfASimpleAnswer()
-{
+void TestStreamEncoder::exactBytesOfASimpleAnswer() {
     StreamEncoder encoder("msg_1", "claude-sonnet-4-5", 42);
-    const QByteArray bytes = encodeAll({StreamDelta::textFragment("Hi"), StreamDelta::finish(StopReason::EndTurn),
-                                        StreamDelta::usageReport(Usage{10, 3, std::nullopt})},
-                                       encoder);
+    const QByteArray bytes =
+        encodeAll({StreamDelta::textFragment("Hi"), StreamDelta::finish(StopReason::EndTurn),
+                   StreamDelta::usageReport(Usage{10, 3, std::nullopt})},
+                  encoder);
     const QByteArray expected =
         "event: message_start\n"
-        R"(data: {"message":{"content":[],"id":"msg_1","model":"claude-sonnet-4-5","role":"assistant","stop_reason":null,"stop_sequence":null,"type":"message","usage":{"input_tokens":42,"output_tokens":0}},"type":"message_start"})" "\n\n"
+        R"(data: {"message":{"content":[],"id":"msg_1","model":"claude-sonnet-4-5","role":"assistant","stop_reason":null,"stop_sequence":null,"type":"message","usage":{"input_tokens":42,"output_tokens":0}},"type":"message_start"})"
+        "\n\n"
         "event: content_block_start\n"
-        R"(data: {"content_block":{"text":"","type":"text"},"index":0,"type":"content_block_start"})" "\n\n"
+        R"(data: {"content_block":{"text":"","type":"text"},"index":0,"type":"content_block_start"})"
+        "\n\n"
         "event: content_block_delta\n"
-        R"(data: {"delta":{"text":"Hi","type":"text_delta"},"index":0,"type":"content_block_delta"})" "\n\n"
+        R"(data: {"delta":{"text":"Hi","type":"text_delta"},"index":0,"type":"content_block_delta"})"
+        "\n\n"
         "event: content_block_stop\n"
-        R"(data: {"index":0,"type":"content_block_stop"})" "\n\n"
+        R"(data: {"index":0,"type":"content_block_stop"})"
+        "\n\n"
         "event: message_delta\n"
-        R"(data: {"delta":{"stop_reason":"end_turn","stop_sequence":null},"type":"message_delta","usage":{"input_tokens":10,"output_tokens":3}})" "\n\n"
+        R"(data: {"delta":{"stop_reason":"end_turn","stop_sequence":null},"type":"message_delta","usage":{"input_tokens":10,"output_tokens":3}})"
+        "\n\n"
         "event: message_stop\n"
-        R"(data: {"type":"message_stop"})" "\n\n";
+        R"(data: {"type":"message_stop"})"
+        "\n\n";
     QCOMPARE(bytes, expected);
     QVERIFY(encoder.isComplete());
     QVERIFY(encoder.encode(StreamDelta::textFragment("late")).isEmpty());
     QVERIFY(encoder.finish().isEmpty());
 }
 
-void TestStreamEncoder::sequences_data()
-{
+void TestStreamEncoder::sequences_data() {
     QTest::addColumn<Deltas>("deltas");
     QTest::addColumn<QStringList>("expected");
     using D = StreamDelta;
     QTest::newRow("reasoning then text")
-        << Deltas{D::reasoningFragment("Think"), D::reasoningFragment("ing"), D::textFragment("Hello"), D::textFragment(""),
-                  D::finish(StopReason::EndTurn)}
-        << QStringList{"message_start", "start:0:thinking", "delta:0:thinking_delta:Think", "delta:0:thinking_delta:ing",
-                       "delta:0:signature_delta:signed", "stop:0", "start:1:text", "delta:1:text_delta:Hello", "stop:1",
-                       "message_delta:end_turn", "message_stop"};
+        << Deltas{D::reasoningFragment("Think"), D::reasoningFragment("ing"), D::textFragment("Hello"),
+                  D::textFragment(""), D::finish(StopReason::EndTurn)}
+        << QStringList{"message_start",
+                       "start:0:thinking",
+                       "delta:0:thinking_delta:Think",
+                       "delta:0:thinking_delta:ing",
+                       "delta:0:signature_delta:signed",
+                       "stop:0",
+                       "start:1:text",
+                       "delta:1:text_delta:Hello",
+                       "stop:1",
+                       "message_delta:end_turn",
+                       "message_stop"};
     QTest::newRow("text then two tool calls")
-        << Deltas{D::textFragment("Reading."), D::toolCallBegin(0, "call_a", "Read"), D::toolCallArgs(0, "{\"p\":"),
-                  D::toolCallArgs(0, "1}"), D::toolCallBegin(1, "call_b", "Glob"), D::toolCallArgs(1, "{}"), D::finish(StopReason::ToolUse)}
-        << QStringList{"message_start", "start:0:text", "delta:0:text_delta:Reading.", "stop:0", "start:1:tool_use:Read:call_a",
-                       "delta:1:input_json_delta:{\"p\":1}", "stop:1", "start:2:tool_use:Glob:call_b", "delta:2:input_json_delta:{}",
-                       "stop:2", "message_delta:tool_use", "message_stop"};
+        << Deltas{D::textFragment("Reading."),           D::toolCallBegin(0, "call_a", "Read"),
+                  D::toolCallArgs(0, "{\"p\":"),         D::toolCallArgs(0, "1}"),
+                  D::toolCallBegin(1, "call_b", "Glob"), D::toolCallArgs(1, "{}"),
+                  D::finish(StopReason::ToolUse)}
+        << QStringList{"message_start",
+                       "start:0:text",
+                       "delta:0:text_delta:Reading.",
+                       "stop:0",
+                       "start:1:tool_use:Read:call_a",
+                       "delta:1:input_json_delta:{\"p\":1}",
+                       "stop:1",
+                       "start:2:tool_use:Glob:call_b",
+                       "delta:2:input_json_delta:{}",
+                       "stop:2",
+                       "message_delta:tool_use",
+                       "message_stop"};
     QTest::newRow("interleaved tool fragments")
-        << Deltas{D::toolCallBegin(0, "a", "A"), D::toolCallArgs(0, "{\"x\""), D::toolCallBegin(1, "b", "B"), D::toolCallArgs(1, "{\"y\":2}"),
-                  D::toolCallArgs(0, ":1}"), D::finish(StopReason::ToolUse)}
-        << QStringList{"message_start", "start:0:tool_use:A:a", "delta:0:input_json_delta:{\"x\":1}", "stop:0",
-                       "start:1:tool_use:B:b", "delta:1:input_json_delta:{\"y\":2}", "stop:1", "message_delta:tool_use", "message_stop"};
+        << Deltas{D::toolCallBegin(0, "a", "A"), D::toolCallArgs(0, "{\"x\""),
+                  D::toolCallBegin(1, "b", "B"), D::toolCallArgs(1, "{\"y\":2}"),
+                  D::toolCallArgs(0, ":1}"),     D::finish(StopReason::ToolUse)}
+        << QStringList{"message_start", "start:0:tool_use:A:a",   "delta:0:input_json_delta:{\"x\":1}",
+                       "stop:0",        "start:1:tool_use:B:b",   "delta:1:input_json_delta:{\"y\":2}",
+                       "stop:1",        "message_delta:tool_use", "message_stop"};
     QTest::newRow("empty arguments become an empty object")
         << Deltas{D::toolCallBegin(0, "a", "Now"), D::finish(StopReason::ToolUse)}
-        << QStringList{"message_start", "start:0:tool_use:Now:a", "delta:0:input_json_delta:{}", "stop:0", "message_delta:tool_use", "message_stop"};
+        << QStringList{"message_start", "start:0:tool_use:Now:a", "delta:0:input_json_delta:{}",
+                       "stop:0",        "message_delta:tool_use", "message_stop"};
     QTest::newRow("finish says stop but tools were called")
         << Deltas{D::toolCallBegin(0, "a", "A"), D::toolCallArgs(0, "{}"), D::finish(StopReason::EndTurn)}
-        << QStringList{"message_start", "start:0:tool_use:A:a", "delta:0:input_json_delta:{}", "stop:0", "message_delta:tool_use", "message_stop"};
+        << QStringList{"message_start", "start:0:tool_use:A:a",   "delta:0:input_json_delta:{}",
+                       "stop:0",        "message_delta:tool_use", "message_stop"};
     QTest::newRow("finish says tool_use but no tool was called")
         << Deltas{D::textFragment("x"), D::finish(StopReason::ToolUse)}
-        << QStringList{"message_start", "start:0:text", "delta:0:text_delta:x", "stop:0", "message_delta:end_turn", "message_stop"};
+        << QStringList{"message_start", "start:0:text",           "delta:0:text_delta:x",
+                       "stop:0",        "message_delta:end_turn", "message_stop"};
     QTest::newRow("bad tool arguments end in an error")
-        << Deltas{D::textFragment("x"), D::toolCallBegin(0, "a", "A"), D::toolCallArgs(0, "{\"broken"), D::finish(StopReason::ToolUse)}
+        << Deltas{D::textFragment("x"), D::toolCallBegin(0, "a", "A"), D::toolCallArgs(0, "{\"broken"),
+                  D::finish(StopReason::ToolUse)}
         << QStringList{"message_start", "start:0:text", "delta:0:text_delta:x", "stop:0", "error:api_error"};
     QTest::newRow("arguments that are an array end in an error")
         << Deltas{D::toolCallBegin(0, "a", "A"), D::toolCallArgs(0, "[1]"), D::finish(StopReason::ToolUse)}
         << QStringList{"message_start", "error:api_error"};
     QTest::newRow("no finish: the answer was cut")
         << Deltas{D::textFragment("half")}
-        << QStringList{"message_start", "start:0:text", "delta:0:text_delta:half", "stop:0", "error:api_error"};
+        << QStringList{"message_start", "start:0:text", "delta:0:text_delta:half", "stop:0",
+                       "error:api_error"};
     QTest::newRow("max tokens") << Deltas{D::textFragment("a"), D::finish(StopReason::MaxTokens)}
-                                << QStringList{"message_start", "start:0:text", "delta:0:text_delta:a", "stop:0", "message_delta:max_tokens", "message_stop"};
-    QTest::newRow("nothing but a finish") << Deltas{D::finish(StopReason::EndTurn)} << QStringList{"message_start", "message_delta:end_turn", "message_stop"};
+                                << QStringList{"message_start",
+                                               "start:0:text",
+                                               "delta:0:text_delta:a",
+                                               "stop:0",
+                                               "message_delta:max_tokens",
+                                               "message_stop"};
+    QTest::newRow("nothing but a finish")
+        << Deltas{D::finish(StopReason::EndTurn)}
+        << QStringList{"message_start", "message_delta:end_turn", "message_stop"};
 }
 
-void TestStreamEncoder::sequences()
-{
+void TestStreamEncoder::sequences() {
     QFETCH(Deltas, deltas);
     QFETCH(QStringList, expected);
     StreamEncoder encoder("msg_x", "claude", 5);
@@ -146,44 +183,45 @@ void TestStreamEncoder::sequences()
     QCOMPARE(streamProblem(events), QString());
 }
 
-void TestStreamEncoder::failClosesTheOpenBlock()
-{
+void TestStreamEncoder::failClosesTheOpenBlock() {
     StreamEncoder encoder("msg_x", "claude", 5);
     QByteArray bytes = encoder.start() + encoder.encode(StreamDelta::reasoningFragment("hm"));
     bytes += encoder.fail(ApiError::api("backend died", 502));
     const QList<SseEvent> events = parseSse(bytes);
     QCOMPARE(summarize(events), QStringList({"message_start", "start:0:thinking", "delta:0:thinking_delta:hm",
                                              "delta:0:signature_delta:signed", "stop:0", "error:api_error"}));
-    QCOMPARE(events.last().data.value("error").toObject().value("message").toString(), QString("backend died"));
+    QCOMPARE(events.last().data.value("error").toObject().value("message").toString(),
+             QString("backend died"));
     QVERIFY(encoder.isComplete());
     QVERIFY(encoder.finish().isEmpty());
 }
 
-void TestStreamEncoder::usageReporting()
-{
+void TestStreamEncoder::usageReporting() {
     StreamEncoder encoder("m", "c", 100);
-    const QList<SseEvent> events = parseSse(encodeAll({StreamDelta::textFragment("one two three"), StreamDelta::finish(StopReason::EndTurn)}, encoder));
+    const QList<SseEvent> events = parseSse(encodeAll(
+        {StreamDelta::textFragment("one two three"), StreamDelta::finish(StopReason::EndTurn)}, encoder));
     const QJsonObject usage = events.at(events.size() - 2).data.value("usage").toObject();
-    QVERIFY(!usage.contains("input_tokens")); // nothing reported: the message_start estimate stands
+    QVERIFY(!usage.contains("input_tokens"));          // nothing reported: the message_start estimate stands
     QCOMPARE(usage.value("output_tokens").toInt(), 3); // estimated from the text
     QVERIFY(!encoder.usage().outputTokens);
 
     StreamEncoder cached("m", "c", 100);
-    const QList<SseEvent> e2 = parseSse(encodeAll({StreamDelta::usageReport(Usage{50, std::nullopt, 20}), StreamDelta::usageReport(Usage{std::nullopt, 9, std::nullopt}),
-                                                   StreamDelta::finish(StopReason::EndTurn)}, cached));
+    const QList<SseEvent> e2 =
+        parseSse(encodeAll({StreamDelta::usageReport(Usage{50, std::nullopt, 20}),
+                            StreamDelta::usageReport(Usage{std::nullopt, 9, std::nullopt}),
+                            StreamDelta::finish(StopReason::EndTurn)},
+                           cached));
     const QJsonObject u2 = e2.at(e2.size() - 2).data.value("usage").toObject();
     QCOMPARE(u2.value("input_tokens").toInt(), 50);
     QCOMPARE(u2.value("output_tokens").toInt(), 9);
     QCOMPARE(u2.value("cache_read_input_tokens").toInt(), 20);
 }
 
-void TestStreamEncoder::accumulatorMatchesEncoder_data()
-{
+void TestStreamEncoder::accumulatorMatchesEncoder_data() {
     sequences_data();
 }
 
-void TestStreamEncoder::accumulatorMatchesEncoder()
-{
+void TestStreamEncoder::accumulatorMatchesEncoder() {
     QFETCH(Deltas, deltas);
     QFETCH(QStringList, expected);
     if (expected.contains("error:api_error"))
@@ -212,7 +250,8 @@ void TestStreamEncoder::accumulatorMatchesEncoder()
             const QJsonObject d = e.data.value("delta").toObject();
             if (d.contains("signature"))
                 current.insert("signature", d.value("signature"));
-            buffer += d.value("text").toString() + d.value("thinking").toString() + d.value("partial_json").toString();
+            buffer += d.value("text").toString() + d.value("thinking").toString() +
+                      d.value("partial_json").toString();
         } else if (e.name == "content_block_stop") {
             const QString type = current.value("type").toString();
             if (type == "text")
@@ -229,8 +268,7 @@ void TestStreamEncoder::accumulatorMatchesEncoder()
              events.at(events.size() - 2).data.value("delta").toObject().value("stop_reason").toString());
 }
 
-void TestStreamEncoder::accumulatorReportsErrors()
-{
+void TestStreamEncoder::accumulatorReportsErrors() {
     MessageAccumulator cut("m", "c", 1);
     cut.add(StreamDelta::textFragment("half"));
     auto result = cut.finish();
@@ -249,8 +287,14 @@ void TestStreamEncoder::accumulatorReportsErrors()
     generated.add(StreamDelta::toolCallBegin(0, QString(), "Read"));
     generated.add(StreamDelta::toolCallArgs(0, "{}"));
     generated.add(StreamDelta::finish(StopReason::ToolUse));
-    const QString id = QJsonDocument::fromJson(std::get<QByteArray>(generated.finish())).object()
-                           .value("content").toArray().at(0).toObject().value("id").toString();
+    const QString id = QJsonDocument::fromJson(std::get<QByteArray>(generated.finish()))
+                           .object()
+                           .value("content")
+                           .toArray()
+                           .at(0)
+                           .toObject()
+                           .value("id")
+                           .toString();
     QVERIFY(id.startsWith("toolu_"));
     QCOMPARE(id.size(), 30);
 }

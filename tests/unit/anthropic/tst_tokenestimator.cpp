@@ -8,8 +8,7 @@ using namespace modelrelay;
 class TestTokenEstimator : public QObject {
     Q_OBJECT
 private slots:
-    void text_data()
-    {
+    void text_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("low");
         QTest::addColumn<int>("high");
@@ -17,29 +16,28 @@ private slots:
         QTest::newRow("hello world") << "hello world" << 2 << 3;
         QTest::newRow("sentence") << "The quick brown fox jumps over the lazy dog." << 9 << 14;
         QTest::newRow("code") << "for (int i = 0; i < n; ++i) { total += values[i]; }" << 20 << 34;
-        QTest::newRow("json") << R"({"type":"object","properties":{"file_path":{"type":"string"}}})" << 20 << 40;
+        QTest::newRow("json") << R"({"type":"object","properties":{"file_path":{"type":"string"}}})" << 20
+                              << 40;
         QTest::newRow("cjk") << "日本語のテキスト" << 6 << 10;
         QTest::newRow("digits") << "1234567890" << 3 << 5;
     }
-    void text()
-    {
+    void text() {
         QFETCH(QString, text);
         QFETCH(int, low);
         QFETCH(int, high);
         const int n = TokenEstimator::estimateText(text);
         QVERIFY2(n >= low && n <= high, qPrintable(QString("%1 tokens for '%2'").arg(n).arg(text)));
     }
-    void englishProse()
-    {
+    void englishProse() {
         QString paragraph;
         for (int i = 0; i < 100; ++i)
             paragraph += "Claude Code sends long prompts with detailed instructions about tools and files. ";
         const int words = int(paragraph.split(' ', Qt::SkipEmptyParts).size());
         const int n = TokenEstimator::estimateText(paragraph);
-        QVERIFY2(n > words * 1.0 && n < words * 1.6, qPrintable(QString("%1 tokens for %2 words").arg(n).arg(words)));
+        QVERIFY2(n > words * 1.0 && n < words * 1.6,
+                 qPrintable(QString("%1 tokens for %2 words").arg(n).arg(words)));
     }
-    void everyPartCounts()
-    {
+    void everyPartCounts() {
         const auto base = std::get<MessageRequest>(RequestParser::parse(
             R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}]})", ParseOptions{}));
         const int baseline = TokenEstimator::estimate(base);
@@ -54,8 +52,7 @@ private slots:
             QVERIFY2(TokenEstimator::estimate(request) > baseline, body.constData());
         }
     }
-    void recordedFirstTurnIsPlausible()
-    {
+    void recordedFirstTurnIsPlausible() {
         QFile file(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/v2.1.197-first-turn.request.json"));
         QVERIFY(file.open(QIODevice::ReadOnly));
         const auto request = std::get<MessageRequest>(RequestParser::parse(file.readAll(), ParseOptions{}));

@@ -31,10 +31,10 @@ private slots:
 };
 
 namespace {
-ModelMap sampleMap()
-{
+ModelMap sampleMap() {
     ModelMap map;
-    map.rules = {ModelRule{"claude-*haiku*", "qwen2.5:7b", 0, 0}, ModelRule{"claude-sonnet-4-5", "exact-model", 8192, 65536},
+    map.rules = {ModelRule{"claude-*haiku*", "qwen2.5:7b", 0, 0},
+                 ModelRule{"claude-sonnet-4-5", "exact-model", 8192, 65536},
                  ModelRule{"claude-?-opus", "single-char", 0, 0}, ModelRule{"claude-*", "catch-all", 0, 0}};
     map.defaultModel = "fallback";
     map.defaultContextSize = 32768;
@@ -42,8 +42,7 @@ ModelMap sampleMap()
 }
 
 std::optional<LoadedConfig> load(const QStringList &args, const QHash<QString, QString> &env, QString *error,
-                                 const ProxyConfig &base = ProxyConfig{})
-{
+                                 const ProxyConfig &base = ProxyConfig{}) {
     QProcessEnvironment environment(QProcessEnvironment::InheritFromParent);
     environment.clear();
     for (auto it = env.begin(); it != env.end(); ++it)
@@ -52,27 +51,43 @@ std::optional<LoadedConfig> load(const QStringList &args, const QHash<QString, Q
 }
 } // namespace
 
-void TestConfig::resolve_data()
-{
+void TestConfig::resolve_data() {
     QTest::addColumn<bool>("withDefault");
     QTest::addColumn<QString>("client");
     QTest::addColumn<QString>("backend");
     QTest::addColumn<QString>("rule");
     QTest::addColumn<int>("maxTokens");
     QTest::addColumn<int>("context");
-    QTest::newRow("glob first") << true << "claude-haiku-4-5-20251001" << "qwen2.5:7b" << "claude-*haiku*" << 0 << 32768;
-    QTest::newRow("exact with limits") << true << "claude-sonnet-4-5" << "exact-model" << "claude-sonnet-4-5" << 8192 << 65536;
-    QTest::newRow("order wins over specificity") << true << "claude-3-haiku" << "qwen2.5:7b" << "claude-*haiku*" << 0 << 32768;
-    QTest::newRow("question mark") << true << "claude-3-opus" << "single-char" << "claude-?-opus" << 0 << 32768;
-    QTest::newRow("catch-all") << true << "claude-opus-5-5" << "catch-all" << "claude-*" << 0 << 32768;
-    QTest::newRow("default") << true << "gpt-4o" << "fallback" << "default" << 0 << 32768;
-    QTest::newRow("not found") << false << "gpt-4o" << "" << "" << 0 << 0;
-    QTest::newRow("glob is anchored") << false << "my-claude-x" << "" << "" << 0 << 0;
-    QTest::newRow("exact is case sensitive") << false << "CLAUDE-SONNET-4-5" << "" << "" << 0 << 0;
+    QTest::newRow("glob first") << true << "claude-haiku-4-5-20251001"
+                                << "qwen2.5:7b"
+                                << "claude-*haiku*" << 0 << 32768;
+    QTest::newRow("exact with limits") << true << "claude-sonnet-4-5"
+                                       << "exact-model"
+                                       << "claude-sonnet-4-5" << 8192 << 65536;
+    QTest::newRow("order wins over specificity") << true << "claude-3-haiku"
+                                                 << "qwen2.5:7b"
+                                                 << "claude-*haiku*" << 0 << 32768;
+    QTest::newRow("question mark") << true << "claude-3-opus"
+                                   << "single-char"
+                                   << "claude-?-opus" << 0 << 32768;
+    QTest::newRow("catch-all") << true << "claude-opus-5-5"
+                               << "catch-all"
+                               << "claude-*" << 0 << 32768;
+    QTest::newRow("default") << true << "gpt-4o"
+                             << "fallback"
+                             << "default" << 0 << 32768;
+    QTest::newRow("not found") << false << "gpt-4o"
+                               << ""
+                               << "" << 0 << 0;
+    QTest::newRow("glob is anchored") << false << "my-claude-x"
+                                      << ""
+                                      << "" << 0 << 0;
+    QTest::newRow("exact is case sensitive") << false << "CLAUDE-SONNET-4-5"
+                                             << ""
+                                             << "" << 0 << 0;
 }
 
-void TestConfig::resolve()
-{
+void TestConfig::resolve() {
     QFETCH(bool, withDefault);
     QFETCH(QString, client);
     QFETCH(QString, backend);
@@ -92,25 +107,28 @@ void TestConfig::resolve()
     QCOMPARE(target->contextSize, context);
 }
 
-void TestConfig::rulesFromJson_data()
-{
+void TestConfig::rulesFromJson_data() {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("expected"); // pattern=model/max/ctx;... or "error:<fragment>"
     QTest::newRow("object keeps document order")
-        << QByteArray(R"({"claude-z":"a","claude-*haiku*":"b","claude-a":{"model":"c","max_tokens":4096,"context":8192}})")
+        << QByteArray(
+               R"({"claude-z":"a","claude-*haiku*":"b","claude-a":{"model":"c","max_tokens":4096,"context":8192}})")
         << "claude-z=a/0/0;claude-*haiku*=b/0/0;claude-a=c/4096/8192";
-    QTest::newRow("array") << QByteArray(R"([{"pattern":"claude-*","model":"m","max_tokens":100}])") << "claude-*=m/100/0";
-    QTest::newRow("escaped keys") << QByteArray(R"({"claude-\"q\"":"x","b,c":"y"})") << "claude-\"q\"=x/0/0;b,c=y/0/0";
+    QTest::newRow("array") << QByteArray(R"([{"pattern":"claude-*","model":"m","max_tokens":100}])")
+                           << "claude-*=m/100/0";
+    QTest::newRow("escaped keys") << QByteArray(R"({"claude-\"q\"":"x","b,c":"y"})")
+                                  << "claude-\"q\"=x/0/0;b,c=y/0/0";
     QTest::newRow("not json") << QByteArray("{claude") << "error:not valid JSON";
-    QTest::newRow("number") << QByteArray(R"({"claude-*":5})") << "error:rule \"claude-*\": expected a backend model name";
+    QTest::newRow("number") << QByteArray(R"({"claude-*":5})")
+                            << "error:rule \"claude-*\": expected a backend model name";
     QTest::newRow("empty model") << QByteArray(R"({"claude-*":""})") << "error:the backend model is empty";
-    QTest::newRow("bad max") << QByteArray(R"({"claude-*":{"model":"m","max_tokens":"lots"}})") << "error:\"max_tokens\" must be a positive integer";
+    QTest::newRow("bad max") << QByteArray(R"({"claude-*":{"model":"m","max_tokens":"lots"}})")
+                             << "error:\"max_tokens\" must be a positive integer";
     QTest::newRow("array without pattern") << QByteArray(R"([{"model":"m"}])") << "error:rule 1: expected";
     QTest::newRow("scalar") << QByteArray("3") << "error:not valid JSON";
 }
 
-void TestConfig::rulesFromJson()
-{
+void TestConfig::rulesFromJson() {
     QFETCH(QByteArray, json);
     QFETCH(QString, expected);
     QString error;
@@ -123,12 +141,14 @@ void TestConfig::rulesFromJson()
     QVERIFY2(rules, qPrintable(error));
     QStringList parts;
     for (const ModelRule &r : *rules)
-        parts << QString("%1=%2/%3/%4").arg(r.pattern, r.backendModel).arg(r.maxOutputTokens).arg(r.contextSize);
+        parts << QString("%1=%2/%3/%4")
+                     .arg(r.pattern, r.backendModel)
+                     .arg(r.maxOutputTokens)
+                     .arg(r.contextSize);
     QCOMPARE(parts.join(';'), expected);
 }
 
-void TestConfig::rulesRoundTrip()
-{
+void TestConfig::rulesRoundTrip() {
     const ModelMap map = sampleMap();
     QString error;
     const auto again = ModelMap::rulesFromJson(QJsonDocument(map.rulesToJson()).toJson(), &error);
@@ -136,8 +156,7 @@ void TestConfig::rulesRoundTrip()
     QCOMPARE(*again, map.rules);
 }
 
-void TestConfig::environmentAndFlags_data()
-{
+void TestConfig::environmentAndFlags_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QStringList>("env"); // NAME=value
     QTest::addColumn<QString>("check");   // field=value
@@ -146,23 +165,31 @@ void TestConfig::environmentAndFlags_data()
     QTest::newRow("PORT") << QStringList{} << QStringList{"PORT=9999"} << "port=9999";
     QTest::newRow("--port=") << QStringList{"--port=7000"} << QStringList{} << "port=7000";
     QTest::newRow("PROVIDER") << QStringList{} << QStringList{"PROVIDER=openai"} << "kind=openai";
-    QTest::newRow("PROVIDER_BASE_URL") << QStringList{} << QStringList{"PROVIDER_BASE_URL=http://gpu:11434"} << "url=http://gpu:11434";
+    QTest::newRow("PROVIDER_BASE_URL")
+        << QStringList{} << QStringList{"PROVIDER_BASE_URL=http://gpu:11434"} << "url=http://gpu:11434";
     QTest::newRow("PROVIDER_API_KEY") << QStringList{} << QStringList{"PROVIDER_API_KEY=sk-1"} << "key=sk-1";
     QTest::newRow("DEFAULT_MODEL") << QStringList{} << QStringList{"DEFAULT_MODEL=qwen3"} << "default=qwen3";
-    QTest::newRow("--default-model") << QStringList{"--default-model", "llama"} << QStringList{} << "default=llama";
-    QTest::newRow("MODEL_MAP_JSON") << QStringList{} << QStringList{R"(MODEL_MAP_JSON={"claude-*":"q"})"} << "rules=claude-*>q";
-    QTest::newRow("--model-map") << QStringList{"--model-map", R"({"a":"b"})"} << QStringList{} << "rules=a>b";
-    QTest::newRow("PROVIDER_TIMEOUT_MS") << QStringList{} << QStringList{"PROVIDER_TIMEOUT_MS=1500"} << "timeout=1500";
+    QTest::newRow("--default-model") << QStringList{"--default-model", "llama"} << QStringList{}
+                                     << "default=llama";
+    QTest::newRow("MODEL_MAP_JSON") << QStringList{} << QStringList{R"(MODEL_MAP_JSON={"claude-*":"q"})"}
+                                    << "rules=claude-*>q";
+    QTest::newRow("--model-map") << QStringList{"--model-map", R"({"a":"b"})"} << QStringList{}
+                                 << "rules=a>b";
+    QTest::newRow("PROVIDER_TIMEOUT_MS")
+        << QStringList{} << QStringList{"PROVIDER_TIMEOUT_MS=1500"} << "timeout=1500";
     QTest::newRow("LOG_LEVEL") << QStringList{} << QStringList{"LOG_LEVEL=debug"} << "log=debug";
-    QTest::newRow("num ctx") << QStringList{} << QStringList{"MODELRELAY_OLLAMA_NUM_CTX=65536"} << "numctx=65536";
-    QTest::newRow("--max-output-tokens") << QStringList{"--max-output-tokens", "8192"} << QStringList{} << "maxout=8192";
-    QTest::newRow("--keep-billing-header") << QStringList{"--keep-billing-header"} << QStringList{} << "billing=1";
+    QTest::newRow("num ctx") << QStringList{} << QStringList{"MODELRELAY_OLLAMA_NUM_CTX=65536"}
+                             << "numctx=65536";
+    QTest::newRow("--max-output-tokens")
+        << QStringList{"--max-output-tokens", "8192"} << QStringList{} << "maxout=8192";
+    QTest::newRow("--keep-billing-header")
+        << QStringList{"--keep-billing-header"} << QStringList{} << "billing=1";
     QTest::newRow("empty env ignored") << QStringList{} << QStringList{"PORT="} << "port=8787";
-    QTest::newRow("--headless --show") << QStringList{"--headless", "--show"} << QStringList{} << "launch=headless,show";
+    QTest::newRow("--headless --show")
+        << QStringList{"--headless", "--show"} << QStringList{} << "launch=headless,show";
 }
 
-void TestConfig::environmentAndFlags()
-{
+void TestConfig::environmentAndFlags() {
     QFETCH(QStringList, args);
     QFETCH(QStringList, env);
     QFETCH(QString, check);
@@ -176,24 +203,37 @@ void TestConfig::environmentAndFlags()
     const QString field = check.section('=', 0, 0);
     const QString value = check.section('=', 1);
     QString actual;
-    if (field == "host") actual = c.host;
-    else if (field == "port") actual = QString::number(c.port);
-    else if (field == "kind") actual = backendKindName(c.backend.kind);
-    else if (field == "url") actual = c.backend.baseUrl.toString();
-    else if (field == "key") actual = c.backend.apiKey;
-    else if (field == "default") actual = c.modelMap.defaultModel;
-    else if (field == "rules") actual = c.modelMap.rules.value(0).pattern + ">" + c.modelMap.rules.value(0).backendModel;
-    else if (field == "timeout") actual = QString::number(c.backendTimeoutMs);
-    else if (field == "log") actual = logLevelName(c.logLevel);
-    else if (field == "numctx") actual = QString::number(c.backend.ollamaContextSize);
-    else if (field == "maxout") actual = QString::number(c.backend.maxOutputTokens);
-    else if (field == "billing") actual = c.keepBillingHeader ? "1" : "0";
-    else if (field == "launch") actual = QString("%1%2").arg(loaded->launch.headless ? "headless" : "", loaded->launch.showWindow ? ",show" : "");
+    if (field == "host")
+        actual = c.host;
+    else if (field == "port")
+        actual = QString::number(c.port);
+    else if (field == "kind")
+        actual = backendKindName(c.backend.kind);
+    else if (field == "url")
+        actual = c.backend.baseUrl.toString();
+    else if (field == "key")
+        actual = c.backend.apiKey;
+    else if (field == "default")
+        actual = c.modelMap.defaultModel;
+    else if (field == "rules")
+        actual = c.modelMap.rules.value(0).pattern + ">" + c.modelMap.rules.value(0).backendModel;
+    else if (field == "timeout")
+        actual = QString::number(c.backendTimeoutMs);
+    else if (field == "log")
+        actual = logLevelName(c.logLevel);
+    else if (field == "numctx")
+        actual = QString::number(c.backend.ollamaContextSize);
+    else if (field == "maxout")
+        actual = QString::number(c.backend.maxOutputTokens);
+    else if (field == "billing")
+        actual = c.keepBillingHeader ? "1" : "0";
+    else if (field == "launch")
+        actual = QString("%1%2").arg(loaded->launch.headless ? "headless" : "",
+                                     loaded->launch.showWindow ? ",show" : "");
     QCOMPARE(actual, value);
 }
 
-void TestConfig::precedence()
-{
+void TestConfig::precedence() {
     QTemporaryDir dir;
     const QString file = dir.filePath("config.json");
     QFile f(file);
@@ -206,34 +246,35 @@ void TestConfig::precedence()
     saved.modelMap.defaultModel = "from-settings";
     saved.backendTimeoutMs = 4444;
     QString error;
-    const auto loaded = load({"--config", file, "--port", "3333"}, {{"PORT", "5555"}, {"DEFAULT_MODEL", "from-env"}}, &error, saved);
+    const auto loaded = load({"--config", file, "--port", "3333"},
+                             {{"PORT", "5555"}, {"DEFAULT_MODEL", "from-env"}}, &error, saved);
     QVERIFY2(loaded, qPrintable(error));
-    QCOMPARE(loaded->config.port, quint16(3333));                     // flag > env > file > settings
+    QCOMPARE(loaded->config.port, quint16(3333));                        // flag > env > file > settings
     QCOMPARE(loaded->config.modelMap.defaultModel, QString("from-env")); // env > file > settings
-    QCOMPARE(loaded->config.host, QString("127.0.0.2"));              // file > settings
+    QCOMPARE(loaded->config.host, QString("127.0.0.2"));                 // file > settings
     QCOMPARE(loaded->config.logLevel, LogLevel::Warn);
-    QCOMPARE(loaded->config.backendTimeoutMs, 4444);                  // settings > defaults
+    QCOMPARE(loaded->config.backendTimeoutMs, 4444); // settings > defaults
 }
 
-void TestConfig::providerSwitchPicksItsDefaultUrl()
-{
+void TestConfig::providerSwitchPicksItsDefaultUrl() {
     QString error;
     auto loaded = load({}, {{"PROVIDER", "openai"}}, &error);
     QCOMPARE(loaded->config.backend.baseUrl.toString(), QString("http://127.0.0.1:8080/v1"));
     loaded = load({"--provider", "openai"}, {{"PROVIDER_BASE_URL", "http://lmstudio:1234/v1"}}, &error);
-    QCOMPARE(loaded->config.backend.baseUrl.toString(), QString("http://lmstudio:1234/v1")); // named in this run: kept
+    QCOMPARE(loaded->config.backend.baseUrl.toString(),
+             QString("http://lmstudio:1234/v1")); // named in this run: kept
     ProxyConfig savedOllama;
     savedOllama.backend.baseUrl = QUrl("http://gpu-box:11434");
     loaded = load({}, {{"PROVIDER", "openai"}}, &error, savedOllama);
-    QCOMPARE(loaded->config.backend.baseUrl.toString(), QString("http://127.0.0.1:8080/v1")); // the saved URL was Ollama's
+    QCOMPARE(loaded->config.backend.baseUrl.toString(),
+             QString("http://127.0.0.1:8080/v1")); // the saved URL was Ollama's
     loaded = load({}, {{"DEFAULT_MODEL", "x"}}, &error, savedOllama);
     QCOMPARE(loaded->config.backend.baseUrl.toString(), QString("http://gpu-box:11434"));
     loaded = load({}, {{"PROVIDER", "ollama"}}, &error);
     QCOMPARE(loaded->config.backend.baseUrl.toString(), QString("http://127.0.0.1:11434"));
 }
 
-void TestConfig::configFileAndModelMapFile()
-{
+void TestConfig::configFileAndModelMapFile() {
     QTemporaryDir dir;
     QFile map(dir.filePath("map.json"));
     QVERIFY(map.open(QIODevice::WriteOnly));
@@ -247,7 +288,8 @@ void TestConfig::configFileAndModelMapFile()
 
     QFile config(dir.filePath("c.json"));
     QVERIFY(config.open(QIODevice::WriteOnly));
-    config.write(R"({"provider":"openai","base_url":"http://vllm:8000/v1","api_key":"k","model_map":{"claude-*":"m"},"keep_billing_header":true,"max_output_tokens":4096})");
+    config.write(
+        R"({"provider":"openai","base_url":"http://vllm:8000/v1","api_key":"k","model_map":{"claude-*":"m"},"keep_billing_header":true,"max_output_tokens":4096})");
     config.close();
     const auto fromFile = load({"--config", config.fileName()}, {}, &error);
     QVERIFY2(fromFile, qPrintable(error));
@@ -259,29 +301,53 @@ void TestConfig::configFileAndModelMapFile()
     QCOMPARE(fromFile->config.backend.maxOutputTokens, 4096);
 }
 
-void TestConfig::errorsNameTheSetting_data()
-{
+void TestConfig::errorsNameTheSetting_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("envName");
     QTest::addColumn<QString>("envValue");
     QTest::addColumn<QString>("message");
-    QTest::newRow("PORT") << QStringList{} << "PORT" << "abc" << "PORT: 'abc' is not a port number (1-65535, or 0 for any free port)";
-    QTest::newRow("PORT range") << QStringList{} << "PORT" << "70000" << "PORT: '70000' is not a port number";
-    QTest::newRow("--port") << QStringList{"--port", "x"} << "" << "" << "--port: 'x' is not a port number";
-    QTest::newRow("PROVIDER") << QStringList{} << "PROVIDER" << "foo" << "PROVIDER: 'foo' is not a backend kind (openai, ollama)";
-    QTest::newRow("--provider") << QStringList{"--provider", "anthropic"} << "" << "" << "--provider: 'anthropic' is not a backend kind";
-    QTest::newRow("URL") << QStringList{} << "PROVIDER_BASE_URL" << "localhost:11434" << "PROVIDER_BASE_URL: 'localhost:11434' is not an http(s) URL";
-    QTest::newRow("MODEL_MAP_JSON") << QStringList{} << "MODEL_MAP_JSON" << "{bad" << "MODEL_MAP_JSON: not valid JSON";
-    QTest::newRow("MODEL_MAP_FILE") << QStringList{} << "MODEL_MAP_FILE" << "/nonexistent/map.json" << "MODEL_MAP_FILE: cannot read '/nonexistent/map.json'";
-    QTest::newRow("timeout") << QStringList{} << "PROVIDER_TIMEOUT_MS" << "soon" << "PROVIDER_TIMEOUT_MS: 'soon' is not a timeout";
-    QTest::newRow("LOG_LEVEL") << QStringList{} << "LOG_LEVEL" << "loud" << "LOG_LEVEL: 'loud' is not a log level";
-    QTest::newRow("unknown flag") << QStringList{"--frobnicate"} << "" << "" << "frobnicate";
-    QTest::newRow("positional") << QStringList{"extra"} << "" << "" << "unexpected argument 'extra'";
-    QTest::newRow("config missing") << QStringList{"--config", "/nonexistent.json"} << "" << "" << "--config: cannot read '/nonexistent.json'";
+    QTest::newRow("PORT") << QStringList{} << "PORT"
+                          << "abc"
+                          << "PORT: 'abc' is not a port number (1-65535, or 0 for any free port)";
+    QTest::newRow("PORT range") << QStringList{} << "PORT"
+                                << "70000"
+                                << "PORT: '70000' is not a port number";
+    QTest::newRow("--port") << QStringList{"--port", "x"} << ""
+                            << ""
+                            << "--port: 'x' is not a port number";
+    QTest::newRow("PROVIDER") << QStringList{} << "PROVIDER"
+                              << "foo"
+                              << "PROVIDER: 'foo' is not a backend kind (openai, ollama)";
+    QTest::newRow("--provider") << QStringList{"--provider", "anthropic"} << ""
+                                << ""
+                                << "--provider: 'anthropic' is not a backend kind";
+    QTest::newRow("URL") << QStringList{} << "PROVIDER_BASE_URL"
+                         << "localhost:11434"
+                         << "PROVIDER_BASE_URL: 'localhost:11434' is not an http(s) URL";
+    QTest::newRow("MODEL_MAP_JSON") << QStringList{} << "MODEL_MAP_JSON"
+                                    << "{bad"
+                                    << "MODEL_MAP_JSON: not valid JSON";
+    QTest::newRow("MODEL_MAP_FILE") << QStringList{} << "MODEL_MAP_FILE"
+                                    << "/nonexistent/map.json"
+                                    << "MODEL_MAP_FILE: cannot read '/nonexistent/map.json'";
+    QTest::newRow("timeout") << QStringList{} << "PROVIDER_TIMEOUT_MS"
+                             << "soon"
+                             << "PROVIDER_TIMEOUT_MS: 'soon' is not a timeout";
+    QTest::newRow("LOG_LEVEL") << QStringList{} << "LOG_LEVEL"
+                               << "loud"
+                               << "LOG_LEVEL: 'loud' is not a log level";
+    QTest::newRow("unknown flag") << QStringList{"--frobnicate"} << ""
+                                  << ""
+                                  << "frobnicate";
+    QTest::newRow("positional") << QStringList{"extra"} << ""
+                                << ""
+                                << "unexpected argument 'extra'";
+    QTest::newRow("config missing") << QStringList{"--config", "/nonexistent.json"} << ""
+                                    << ""
+                                    << "--config: cannot read '/nonexistent.json'";
 }
 
-void TestConfig::errorsNameTheSetting()
-{
+void TestConfig::errorsNameTheSetting() {
     QFETCH(QStringList, args);
     QFETCH(QString, envName);
     QFETCH(QString, envValue);
@@ -295,8 +361,7 @@ void TestConfig::errorsNameTheSetting()
     QVERIFY(!error.contains('\n'));
 }
 
-void TestConfig::exposedHostWarns()
-{
+void TestConfig::exposedHostWarns() {
     QString error;
     QVERIFY(load({}, {}, &error)->warnings.isEmpty());
     const auto loaded = load({"--host", "0.0.0.0"}, {}, &error);
@@ -304,8 +369,7 @@ void TestConfig::exposedHostWarns()
     QVERIFY(loaded->warnings.first().contains("exposes the proxy"));
 }
 
-void TestConfig::settingsRoundTrip()
-{
+void TestConfig::settingsRoundTrip() {
     QTemporaryDir dir;
     const QString ini = dir.filePath("settings.ini");
     ProxyConfig config;
@@ -340,8 +404,7 @@ void TestConfig::settingsRoundTrip()
     QCOMPARE(again.profiles().at(0).kind, BackendKind::Ollama);
 }
 
-void TestConfig::settingsDefaults()
-{
+void TestConfig::settingsDefaults() {
     QTemporaryDir dir;
     SettingsStore store(dir.filePath("empty.ini"));
     const QList<BackendProfile> profiles = store.profiles();
@@ -355,11 +418,11 @@ void TestConfig::settingsDefaults()
     QCOMPARE(config.backend.baseUrl.toString(), QString("http://127.0.0.1:11434"));
 }
 
-void TestConfig::helpListsEnvironment()
-{
+void TestConfig::helpListsEnvironment() {
     const QString help = ConfigLoader::helpText();
-    for (const char *name : {"HOST", "PORT", "PROVIDER", "PROVIDER_BASE_URL", "PROVIDER_API_KEY", "DEFAULT_MODEL", "MODEL_MAP_JSON",
-                             "MODEL_MAP_FILE", "PROVIDER_TIMEOUT_MS", "LOG_LEVEL", "--headless", "--config"})
+    for (const char *name :
+         {"HOST", "PORT", "PROVIDER", "PROVIDER_BASE_URL", "PROVIDER_API_KEY", "DEFAULT_MODEL",
+          "MODEL_MAP_JSON", "MODEL_MAP_FILE", "PROVIDER_TIMEOUT_MS", "LOG_LEVEL", "--headless", "--config"})
         QVERIFY2(help.contains(QLatin1String(name)), name);
 }
 

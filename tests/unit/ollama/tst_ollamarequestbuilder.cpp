@@ -18,32 +18,36 @@ private slots:
 };
 
 namespace {
-MessageRequest parsed(const QByteArray &body)
-{
+MessageRequest parsed(const QByteArray &body) {
     auto result = RequestParser::parse(body, ParseOptions{});
     if (auto *error = std::get_if<ApiError>(&result))
         qFatal("parse failed: %s", qPrintable(error->message));
     return std::get<MessageRequest>(std::move(result));
 }
-QJsonObject object(const QByteArray &json) { return QJsonDocument::fromJson(json).object(); }
+QJsonObject object(const QByteArray &json) {
+    return QJsonDocument::fromJson(json).object();
+}
 const ModelTarget kTarget{"qwen2.5-coder:32b", 0, 0, "default"};
 } // namespace
 
-void TestOllamaRequestBuilder::golden_data()
-{
+void TestOllamaRequestBuilder::golden_data() {
     QTest::addColumn<QByteArray>("anthropic");
     QTest::addColumn<QByteArray>("ollama");
     QTest::addColumn<QStringList>("notes");
     const QByteArray head = R"("model":"qwen2.5-coder:32b","stream":true)";
 
     QTest::newRow("system and text")
-        << QByteArray(R"({"model":"claude","max_tokens":100,"system":"Be brief.","messages":[{"role":"user","content":"Hi"}]})")
-        << "{" + head + R"(,"options":{"num_ctx":32768,"num_predict":100},"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]})"
+        << QByteArray(
+               R"({"model":"claude","max_tokens":100,"system":"Be brief.","messages":[{"role":"user","content":"Hi"}]})")
+        << "{" + head +
+               R"(,"options":{"num_ctx":32768,"num_predict":100},"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]})"
         << QStringList{};
     QTest::newRow("images inline base64, url dropped")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"what?"},
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"what?"},
               {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}},{"type":"image","source":{"type":"url","url":"https://x.test/a.png"}}]}]})")
-        << "{" + head + R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"what?","images":["iVBOR"]}]})"
+        << "{" + head +
+               R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"what?","images":["iVBOR"]}]})"
         << QStringList{"dropped an image given by URL (Ollama accepts only inline base64 images)"};
     QTest::newRow("tool calls and results by name")
         << QByteArray(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"go"},
@@ -51,64 +55,77 @@ void TestOllamaRequestBuilder::golden_data()
                   {"type":"tool_use","id":"toolu_1","name":"Read","input":{"file_path":"/a"}},{"type":"tool_use","id":"toolu_2","name":"Glob","input":{}}]},
               {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"A"},
                   {"type":"tool_result","tool_use_id":"toolu_2","is_error":true,"content":"bad glob"},{"type":"text","text":"next?"}]}]})")
-        << "{" + head + R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"go"},
+        << "{" + head +
+               R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"go"},
               {"role":"assistant","content":"Reading.","thinking":"plan","tool_calls":[{"function":{"name":"Read","arguments":{"file_path":"/a"}}},
                   {"function":{"name":"Glob","arguments":{}}}]},
               {"role":"tool","content":"A","tool_name":"Read"},{"role":"tool","content":"Error: bad glob","tool_name":"Glob"},
               {"role":"user","content":"next?"}]})"
         << QStringList{};
     QTest::newRow("tools, options, thinking enabled, format")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"temperature":0.1,"top_p":0.8,"top_k":30,"stop_sequences":["END"],
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"temperature":0.1,"top_p":0.8,"top_k":30,"stop_sequences":["END"],
               "thinking":{"type":"enabled","budget_tokens":1024},"output_config":{"format":{"type":"json_schema","schema":{"type":"object"}}},
               "tools":[{"name":"Read","description":"Reads","input_schema":{"type":"object","properties":{}}}],"messages":[{"role":"user","content":"x"}]})")
-        << "{" + head + R"(,"options":{"num_ctx":32768,"num_predict":5,"temperature":0.1,"top_p":0.8,"top_k":30,"stop":["END"]},
+        << "{" + head +
+               R"(,"options":{"num_ctx":32768,"num_predict":5,"temperature":0.1,"top_p":0.8,"top_k":30,"stop":["END"]},
               "messages":[{"role":"user","content":"x"}],"think":true,"format":{"type":"object"},
               "tools":[{"type":"function","function":{"name":"Read","description":"Reads","parameters":{"type":"object","properties":{}}}}]})"
         << QStringList{};
     QTest::newRow("adaptive thinking leaves the model's default")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"thinking":{"type":"adaptive"},"messages":[{"role":"user","content":"x"}]})")
-        << "{" + head + R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"x"}]})" << QStringList{};
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"thinking":{"type":"adaptive"},"messages":[{"role":"user","content":"x"}]})")
+        << "{" + head +
+               R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"x"}]})"
+        << QStringList{};
     QTest::newRow("tool_choice none drops tools; any is noted")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"tool_choice":{"type":"none"},"tools":[{"name":"Read","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"x"}]})")
-        << "{" + head + R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"x"}]})" << QStringList{};
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"tool_choice":{"type":"none"},"tools":[{"name":"Read","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"x"}]})")
+        << "{" + head +
+               R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"x"}]})"
+        << QStringList{};
 }
 
-void TestOllamaRequestBuilder::golden()
-{
+void TestOllamaRequestBuilder::golden() {
     QFETCH(QByteArray, anthropic);
     QFETCH(QByteArray, ollama);
     QFETCH(QStringList, notes);
     const QJsonObject expected = object(ollama);
     QVERIFY2(!expected.isEmpty(), "expected JSON does not parse");
     QStringList actualNotes;
-    const QJsonObject actual = OllamaRequestBuilder::buildBody(parsed(anthropic), kTarget, BackendProfile{}, &actualNotes);
+    const QJsonObject actual =
+        OllamaRequestBuilder::buildBody(parsed(anthropic), kTarget, BackendProfile{}, &actualNotes);
     if (actual != expected)
         qWarning().noquote() << "actual:" << QJsonDocument(actual).toJson(QJsonDocument::Compact);
     QCOMPARE(actual, expected);
     QCOMPARE(actualNotes, notes);
 }
 
-void TestOllamaRequestBuilder::contextAndCaps()
-{
-    const MessageRequest request = parsed(R"({"model":"claude","max_tokens":64000,"tool_choice":{"type":"any"},
+void TestOllamaRequestBuilder::contextAndCaps() {
+    const MessageRequest request =
+        parsed(R"({"model":"claude","max_tokens":64000,"tool_choice":{"type":"any"},
         "tools":[{"name":"A","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"x"}]})");
     BackendProfile profile;
     profile.ollamaContextSize = 16384;
     profile.maxOutputTokens = 4096;
     QStringList notes;
-    QJsonObject options = OllamaRequestBuilder::buildBody(request, kTarget, profile, &notes).value("options").toObject();
+    QJsonObject options =
+        OllamaRequestBuilder::buildBody(request, kTarget, profile, &notes).value("options").toObject();
     QCOMPARE(options.value("num_ctx").toInt(), 16384);
     QCOMPARE(options.value("num_predict").toInt(), 4096);
     QVERIFY(notes.join(' ').contains("64000 capped to 4096"));
     QVERIFY(notes.join(' ').contains("tool_choice ignored"));
-    options = OllamaRequestBuilder::buildBody(request, ModelTarget{"m", 2048, 65536, "rule"}, profile, nullptr).value("options").toObject();
+    options =
+        OllamaRequestBuilder::buildBody(request, ModelTarget{"m", 2048, 65536, "rule"}, profile, nullptr)
+            .value("options")
+            .toObject();
     QCOMPARE(options.value("num_ctx").toInt(), 65536);
     QCOMPARE(options.value("num_predict").toInt(), 2048);
 }
 
-void TestOllamaRequestBuilder::requestLineAndHeaders()
-{
-    const MessageRequest request = parsed(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"x"}]})");
+void TestOllamaRequestBuilder::requestLineAndHeaders() {
+    const MessageRequest request =
+        parsed(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"x"}]})");
     BackendProfile profile;
     profile.baseUrl = QUrl("http://gpu-box:11434/");
     BackendRequest out = OllamaRequestBuilder::build(request, kTarget, profile, nullptr);
@@ -119,8 +136,7 @@ void TestOllamaRequestBuilder::requestLineAndHeaders()
     QVERIFY(out.headers.contains(qMakePair(QByteArray("Authorization"), QByteArray("Bearer secret"))));
 }
 
-void TestOllamaRequestBuilder::recordedRequests()
-{
+void TestOllamaRequestBuilder::recordedRequests() {
     const QString dir = QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/");
     auto load = [&](const char *name) {
         QFile f(dir + QLatin1String(name));
@@ -134,7 +150,8 @@ void TestOllamaRequestBuilder::recordedRequests()
     QCOMPARE(first.value("messages").toArray().at(0).toObject().value("role").toString(), QString("system"));
     QVERIFY(!first.contains("think")); // Claude Code's adaptive thinking leaves Ollama's default
 
-    const QJsonArray parallel = load("v2.1.331-thinking-parallel-tool-results.request.json").value("messages").toArray();
+    const QJsonArray parallel =
+        load("v2.1.331-thinking-parallel-tool-results.request.json").value("messages").toArray();
     const QJsonObject caller = parallel.at(parallel.size() - 3).toObject();
     QCOMPARE(caller.value("tool_calls").toArray().size(), 2);
     QCOMPARE(caller.value("thinking").toString(), QString("Let me think about this briefly."));

@@ -18,35 +18,42 @@ private slots:
 };
 
 namespace {
-MessageRequest parsed(const QByteArray &body)
-{
+MessageRequest parsed(const QByteArray &body) {
     auto result = RequestParser::parse(body, ParseOptions{});
     if (auto *error = std::get_if<ApiError>(&result))
         qFatal("parse failed: %s", qPrintable(error->message));
     return std::get<MessageRequest>(std::move(result));
 }
-QJsonObject object(const QByteArray &json) { return QJsonDocument::fromJson(json).object(); }
+QJsonObject object(const QByteArray &json) {
+    return QJsonDocument::fromJson(json).object();
+}
 const ModelTarget kTarget{"local-model", 0, 0, "default"};
 } // namespace
 
-void TestOpenAiRequestBuilder::golden_data()
-{
+void TestOpenAiRequestBuilder::golden_data() {
     QTest::addColumn<QByteArray>("anthropic");
     QTest::addColumn<QByteArray>("openai");
-    const QByteArray common = R"("model":"local-model","stream":true,"stream_options":{"include_usage":true})";
+    const QByteArray common =
+        R"("model":"local-model","stream":true,"stream_options":{"include_usage":true})";
 
     QTest::newRow("system string and text")
-        << QByteArray(R"({"model":"claude","max_tokens":100,"system":"Be brief.","messages":[{"role":"user","content":"Hi"}]})")
-        << "{" + common + R"(,"max_tokens":100,"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]})";
+        << QByteArray(
+               R"({"model":"claude","max_tokens":100,"system":"Be brief.","messages":[{"role":"user","content":"Hi"}]})")
+        << "{" + common +
+               R"(,"max_tokens":100,"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]})";
     QTest::newRow("system blocks joined, text blocks joined")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"system":[{"type":"text","text":"A"},{"type":"text","text":"B"}],
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"system":[{"type":"text","text":"A"},{"type":"text","text":"B"}],
               "messages":[{"role":"user","content":[{"type":"text","text":"one"},{"type":"text","text":"two"}]}]})")
-        << "{" + common + R"(,"max_tokens":5,"messages":[{"role":"system","content":"A\n\nB"},{"role":"user","content":"one\n\ntwo"}]})";
+        << "{" + common +
+               R"(,"max_tokens":5,"messages":[{"role":"system","content":"A\n\nB"},{"role":"user","content":"one\n\ntwo"}]})";
     QTest::newRow("images as parts")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"what?"},
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"what?"},
               {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}},
               {"type":"image","source":{"type":"url","url":"https://x.test/a.png"}}]}]})")
-        << "{" + common + R"(,"max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"what?"},
+        << "{" + common +
+               R"(,"max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"what?"},
               {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBOR"}},{"type":"image_url","image_url":{"url":"https://x.test/a.png"}}]}]})";
     QTest::newRow("assistant tool calls with reasoning, then results first")
         << QByteArray(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"go"},
@@ -68,28 +75,35 @@ void TestOpenAiRequestBuilder::golden_data()
               {"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"Now","arguments":"{}"}}]},
               {"role":"tool","tool_call_id":"c","content":"12:00"}]})";
     QTest::newRow("image inside a tool result follows as a user message")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"c",
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"c",
               "content":[{"type":"text","text":"screenshot"},{"type":"image","source":{"type":"base64","media_type":"image/jpeg","data":"/9j"}}]}]}]})")
-        << "{" + common + R"(,"max_tokens":5,"messages":[{"role":"tool","tool_call_id":"c","content":"screenshot"},
+        << "{" + common +
+               R"(,"max_tokens":5,"messages":[{"role":"tool","tool_call_id":"c","content":"screenshot"},
               {"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,/9j"}}]}]})";
     QTest::newRow("tools, tool_choice any, no parallel")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"tools":[{"name":"Read","description":"Reads","input_schema":{"type":"object","properties":{"p":{"type":"string"}}}},
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"tools":[{"name":"Read","description":"Reads","input_schema":{"type":"object","properties":{"p":{"type":"string"}}}},
               {"name":"Now","input_schema":{}}],"tool_choice":{"type":"any","disable_parallel_tool_use":true},"messages":[{"role":"user","content":"x"}]})")
         << "{" + common + R"(,"max_tokens":5,"messages":[{"role":"user","content":"x"}],
               "tools":[{"type":"function","function":{"name":"Read","description":"Reads","parameters":{"type":"object","properties":{"p":{"type":"string"}}}}},
                        {"type":"function","function":{"name":"Now","parameters":{"type":"object","properties":{}}}}],
               "tool_choice":"required","parallel_tool_calls":false})";
     QTest::newRow("tool_choice tool and none")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"tools":[{"name":"Read","input_schema":{"type":"object","properties":{}}}],
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"tools":[{"name":"Read","input_schema":{"type":"object","properties":{}}}],
               "tool_choice":{"type":"tool","name":"Read"},"messages":[{"role":"user","content":"x"}]})")
         << "{" + common + R"(,"max_tokens":5,"messages":[{"role":"user","content":"x"}],
               "tools":[{"type":"function","function":{"name":"Read","parameters":{"type":"object","properties":{}}}}],
               "tool_choice":{"type":"function","function":{"name":"Read"}}})";
     QTest::newRow("sampling and stop sequences")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"temperature":0.5,"top_p":0.9,"top_k":20,"stop_sequences":["###"],"messages":[{"role":"user","content":"x"}]})")
-        << "{" + common + R"(,"max_tokens":5,"temperature":0.5,"top_p":0.9,"top_k":20,"stop":["###"],"messages":[{"role":"user","content":"x"}]})";
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"temperature":0.5,"top_p":0.9,"top_k":20,"stop_sequences":["###"],"messages":[{"role":"user","content":"x"}]})")
+        << "{" + common +
+               R"(,"max_tokens":5,"temperature":0.5,"top_p":0.9,"top_k":20,"stop":["###"],"messages":[{"role":"user","content":"x"}]})";
     QTest::newRow("structured output, thinking not forwarded")
-        << QByteArray(R"({"model":"claude","max_tokens":5,"thinking":{"type":"adaptive"},"output_config":{"effort":"low","format":{"type":"json_schema","schema":{"type":"object"}}},
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"thinking":{"type":"adaptive"},"output_config":{"effort":"low","format":{"type":"json_schema","schema":{"type":"object"}}},
               "messages":[{"role":"user","content":"x"}]})")
         << "{" + common + R"(,"max_tokens":5,"messages":[{"role":"user","content":"x"}],
               "response_format":{"type":"json_schema","json_schema":{"name":"output","schema":{"type":"object"}}}})";
@@ -99,36 +113,43 @@ void TestOpenAiRequestBuilder::golden_data()
         << "{" + common + R"(,"max_tokens":5,"messages":[{"role":"user","content":"x"}]})";
 }
 
-void TestOpenAiRequestBuilder::golden()
-{
+void TestOpenAiRequestBuilder::golden() {
     QFETCH(QByteArray, anthropic);
     QFETCH(QByteArray, openai);
     const QJsonObject expected = object(openai);
     QVERIFY2(!expected.isEmpty(), "expected JSON does not parse");
     QStringList notes;
-    const QJsonObject actual = OpenAiRequestBuilder::buildBody(parsed(anthropic), kTarget, BackendProfile{}, &notes);
+    const QJsonObject actual =
+        OpenAiRequestBuilder::buildBody(parsed(anthropic), kTarget, BackendProfile{}, &notes);
     if (actual != expected)
         qWarning().noquote() << "actual:" << QJsonDocument(actual).toJson(QJsonDocument::Compact);
     QCOMPARE(actual, expected);
 }
 
-void TestOpenAiRequestBuilder::capsMaxTokensWithANote()
-{
-    const MessageRequest request = parsed(R"({"model":"claude","max_tokens":32000,"messages":[{"role":"user","content":"x"}]})");
+void TestOpenAiRequestBuilder::capsMaxTokensWithANote() {
+    const MessageRequest request =
+        parsed(R"({"model":"claude","max_tokens":32000,"messages":[{"role":"user","content":"x"}]})");
     QStringList notes;
     BackendProfile profile;
     profile.maxOutputTokens = 16384;
-    QCOMPARE(OpenAiRequestBuilder::buildBody(request, kTarget, profile, &notes).value("max_tokens").toInt(), 16384);
-    QCOMPARE(OpenAiRequestBuilder::buildBody(request, ModelTarget{"m", 8192, 0, "r"}, profile, &notes).value("max_tokens").toInt(), 8192);
+    QCOMPARE(OpenAiRequestBuilder::buildBody(request, kTarget, profile, &notes).value("max_tokens").toInt(),
+             16384);
+    QCOMPARE(OpenAiRequestBuilder::buildBody(request, ModelTarget{"m", 8192, 0, "r"}, profile, &notes)
+                 .value("max_tokens")
+                 .toInt(),
+             8192);
     QVERIFY(notes.first().contains("32000 capped to 16384"));
     notes.clear();
-    QCOMPARE(OpenAiRequestBuilder::buildBody(request, kTarget, BackendProfile{}, &notes).value("max_tokens").toInt(), 32000);
+    QCOMPARE(OpenAiRequestBuilder::buildBody(request, kTarget, BackendProfile{}, &notes)
+                 .value("max_tokens")
+                 .toInt(),
+             32000);
     QVERIFY(notes.isEmpty());
 }
 
-void TestOpenAiRequestBuilder::requestLineAndHeaders()
-{
-    const MessageRequest request = parsed(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"x"}]})");
+void TestOpenAiRequestBuilder::requestLineAndHeaders() {
+    const MessageRequest request =
+        parsed(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"x"}]})");
     BackendProfile profile;
     profile.kind = BackendKind::OpenAI;
     profile.baseUrl = QUrl("https://openrouter.ai/api/v1/");
@@ -145,8 +166,7 @@ void TestOpenAiRequestBuilder::requestLineAndHeaders()
     QCOMPARE(object(out.body).value("model").toString(), QString("local-model"));
 }
 
-void TestOpenAiRequestBuilder::recordedRequests()
-{
+void TestOpenAiRequestBuilder::recordedRequests() {
     const QString dir = QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/");
     auto load = [&](const char *name) {
         QFile f(dir + QLatin1String(name));
@@ -168,16 +188,28 @@ void TestOpenAiRequestBuilder::recordedRequests()
     QCOMPARE(tool.value("tool_call_id").toString(),
              assistant.value("tool_calls").toArray().at(0).toObject().value("id").toString());
 
-    const QJsonArray parallel = load("v2.1.331-thinking-parallel-tool-results.request.json").value("messages").toArray();
+    const QJsonArray parallel =
+        load("v2.1.331-thinking-parallel-tool-results.request.json").value("messages").toArray();
     const QJsonObject caller = parallel.at(parallel.size() - 3).toObject();
     QCOMPARE(caller.value("tool_calls").toArray().size(), 2);
     QVERIFY(!caller.value("reasoning_content").toString().isEmpty());
-    QCOMPARE(parallel.at(parallel.size() - 2).toObject().value("tool_call_id").toString(), QString("toolu_42f5e1d678794b5999f7bb23"));
-    QCOMPARE(parallel.last().toObject().value("tool_call_id").toString(), QString("toolu_7b44a7cb5a9b467da65e6749"));
+    QCOMPARE(parallel.at(parallel.size() - 2).toObject().value("tool_call_id").toString(),
+             QString("toolu_42f5e1d678794b5999f7bb23"));
+    QCOMPARE(parallel.last().toObject().value("tool_call_id").toString(),
+             QString("toolu_7b44a7cb5a9b467da65e6749"));
 
     const QJsonObject title = load("v2.1.331-title-request.request.json");
-    QCOMPARE(title.value("response_format").toObject().value("json_schema").toObject().value("schema").toObject()
-                 .value("required").toArray().at(0).toString(), QString("title"));
+    QCOMPARE(title.value("response_format")
+                 .toObject()
+                 .value("json_schema")
+                 .toObject()
+                 .value("schema")
+                 .toObject()
+                 .value("required")
+                 .toArray()
+                 .at(0)
+                 .toString(),
+             QString("title"));
 }
 
 QTEST_APPLESS_MAIN(TestOpenAiRequestBuilder)
