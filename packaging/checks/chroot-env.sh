@@ -19,6 +19,7 @@ mount_into() { # dir [source-dir]
   local dir=$1 src=${2:-}
   mountpoint -q "$dir/proc" || mount -t proc proc "$dir/proc"
   mountpoint -q "$dir/dev" || mount --bind /dev "$dir/dev"
+  mountpoint -q "$dir/dev/pts" || mount --bind /dev/pts "$dir/dev/pts"
   if [ -n "$src" ]; then
     mkdir -p "$dir/src"
     mountpoint -q "$dir/src" || mount --bind "$src" "$dir/src"
@@ -27,7 +28,7 @@ mount_into() { # dir [source-dir]
 
 unmount_from() { # dir
   local dir=$1 m
-  for m in src dev proc; do
+  for m in src dev/pts dev proc; do
     mountpoint -q "$dir/$m" && umount -l "$dir/$m" || true
   done
 }

@@ -7,7 +7,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/chroot-env.sh"
 build=$(cd "${1:-build}" && pwd)
 root=${MODELRELAY_BOOKWORM_ROOT:-/var/tmp/modelrelay-check-bookworm}
-port=18787
+# A port nothing listens on, so /health can only be answered by the modelrelay installed here.
+port=$((20000 + RANDOM % 20000))
+while curl -s -o /dev/null "http://127.0.0.1:$port/"; do port=$((20000 + RANDOM % 20000)); done
 
 command -v dpkg-shlibdeps >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg-dev
 (cd "$build" && rm -f modelrelay_*.deb && cpack -G DEB >/dev/null)
@@ -20,7 +22,7 @@ trap 'pkill -f "$root.*modelrelay" 2>/dev/null || true; unmount_from "$root"' EX
 mount_into "$root"
 cp "$deb" "$root/tmp/modelrelay.deb"
 in_root "$root" apt-get update -qq
-in_root "$root" apt-get install -y -qq /tmp/modelrelay.deb >/dev/null
+in_root "$root" apt-get install -y -qq --no-install-recommends /tmp/modelrelay.deb >/dev/null
 test -x "$root/usr/bin/modelrelay"
 test -f "$root/usr/share/applications/io.github.modelrelay.ModelRelay.desktop"
 
@@ -37,6 +39,8 @@ kill %1 2>/dev/null || true
 wait 2>/dev/null || true
 echo "health: $health"
 grep -q '"status":"ok"' <<<"$health" || { cat "$root/tmp/modelrelay.log"; exit 1; }
+# A clean root has no saved settings: the default backend is a local Ollama.
+grep -q '"url":"http://127.0.0.1:11434"' <<<"$health" || { echo "unexpected backend in $health"; exit 1; }
 
 in_root "$root" apt-get purge -y -qq modelrelay >/dev/null
 test ! -e "$root/usr/bin/modelrelay"
