@@ -5,6 +5,8 @@
 #include "server/ProxyService.h"
 
 #include <QCoreApplication>
+#include <QHostAddress>
+#include <QUrl>
 #include <cstdio>
 
 namespace modelrelay {
@@ -15,6 +17,14 @@ namespace {
 void printLine(FILE *stream, const QString &text) {
     std::fputs(qPrintable(text + u'\n'), stream);
     std::fflush(stream);
+}
+// Listening on every interface (0.0.0.0, ::) is not an address a client can connect to.
+QString clientAddress(const QString &listenAddress) {
+    QUrl url(listenAddress);
+    const QHostAddress host(url.host());
+    if (host == QHostAddress::AnyIPv4 || host == QHostAddress::AnyIPv6)
+        url.setHost(u"127.0.0.1"_s);
+    return url.toString();
 }
 } // namespace
 
@@ -35,8 +45,8 @@ int HeadlessRunner::run(int &argc, char **argv, const LoadedConfig &loaded) {
             printLine(stderr,
                       u"warning: no model map and no DEFAULT_MODEL: every request will fail until one is "
                       "set (e.g. DEFAULT_MODEL=qwen2.5-coder:32b)"_s);
-        printLine(stdout,
-                  u"Use it with: export ANTHROPIC_BASE_URL=%1 ANTHROPIC_API_KEY=modelrelay"_s.arg(address));
+        printLine(stdout, u"Use it with: export ANTHROPIC_BASE_URL=%1 ANTHROPIC_API_KEY=modelrelay"_s.arg(
+                              clientAddress(address)));
     });
     QObject::connect(&service, &ProxyService::failed, &app, [&](const QString &message) {
         printLine(stderr, u"modelrelay: "_s + message);
@@ -45,8 +55,8 @@ int HeadlessRunner::run(int &argc, char **argv, const LoadedConfig &loaded) {
     QObject::connect(&service, &ProxyService::requestFinished, &app, [&](const RequestRecord &record) {
         printLine(stdout, RequestRecordFormatter::line(record));
         if (config.logLevel >= LogLevel::Debug) {
-            for (const QString &note : record.notes)
-                printLine(stdout, u"    note: "_s + note);
+            for (const QString &note : RequestRecordFormatter::noteLines(record))
+                printLine(stdout, note);
         }
     });
     QObject::connect(&service, &ProxyService::logMessage, &app, [&](LogLevel level, const QString &message) {

@@ -55,11 +55,20 @@ ShutdownSignals::ShutdownSignals(QObject *parent)
 }
 
 ShutdownSignals::~ShutdownSignals() {
-    g_instance = nullptr;
-#ifndef Q_OS_WIN
+#ifdef Q_OS_WIN
+    SetConsoleCtrlHandler(onConsoleEvent, FALSE);
+#else
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    delete m_notifier;
+    m_notifier = nullptr;
+    for (int &fd : g_pipe) {
+        if (fd >= 0)
+            ::close(fd);
+        fd = -1;
+    }
 #endif
+    g_instance = nullptr;
 }
 
 } // namespace modelrelay

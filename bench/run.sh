@@ -13,7 +13,12 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-cmake --build "$build" --target modelrelay modelrelay-fake-backend modelrelay-loadgen modelrelay-translate-bench >/dev/null
+# -j2: these machines are shared; never take every core for the build.
+cmake --build "$build" -j2 --target modelrelay modelrelay-fake-backend modelrelay-loadgen modelrelay-translate-bench >/dev/null
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")
+if [ "${build_type:-Debug}" = Debug ]; then
+  echo "warning: $build is a ${build_type:-unoptimised} build; its numbers say little about a release" >&2
+fi
 
 start() { # name command...  (in this shell, so the pid is remembered for cleanup)
   local name=$1; shift
@@ -66,12 +71,12 @@ done
 rss_load=$(awk '/VmHWM/ {print $2}' "/proc/$relay_pid/status")
 translation=$("$build/bench/modelrelay-translate-bench" "$fixture")
 
-node - "$results" "$rss_idle" "$rss_load" "$translation" "$requests" <<'NODE'
+node - "$results" "$rss_idle" "$rss_load" "$translation" "$requests" "${build_type:-unknown}" <<'NODE'
 const fs = require('fs');
-const [file, rssIdle, rssPeak, translation, requests] = process.argv.slice(2);
+const [file, rssIdle, rssPeak, translation, requests, buildType] = process.argv.slice(2);
 const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const f = (x) => (x < 0 ? '-' : x.toFixed(2));
-console.log(`ModelRelay benchmark — ${requests} requests per cell, loopback, fake OpenAI backend (no delay)\n`);
+console.log(`ModelRelay benchmark — ${buildType} build, ${requests} requests per cell, loopback, fake OpenAI backend (no delay)\n`);
 console.log('| case | metric | direct | ModelRelay | added | ratio |');
 console.log('|---|---|---:|---:|---:|---:|');
 for (const r of rows) {
@@ -81,13 +86,15 @@ for (const r of rows) {
     : [['latency p50 (ms)', 'p50_ms'], ['latency p99 (ms)', 'p99_ms'], ['throughput (req/s)', 'rps']];
   for (const [label, key] of metrics) {
     const d = r.direct[key], p = r.proxy[key];
-    console.log(`| ${r.case} | ${label} | ${f(d)} | ${f(p)} | ${key === 'rps' ? '' : f(p - d)} | ${(p / d).toFixed(2)} |`);
+    const added = key === 'rps' || d < 0 || p < 0 ? '' : (p - d).toFixed(2); // may be negative: noise
+    console.log(`| ${r.case} | ${label} | ${f(d)} | ${f(p)} | ${added} | ${(p / d).toFixed(2)} |`);
   }
   if (r.direct.errors || r.proxy.errors) console.log(`| ${r.case} | errors | ${r.direct.errors} | ${r.proxy.errors} | | |`);
 }
 const t = JSON.parse(translation);
-console.log(`\nTranslation of the recorded ${(t.request_bytes / 1024).toFixed(0)} KB Claude Code request (median): parse ${t.parse_us} µs, ` +
-  `parse + OpenAI body ${t.to_openai_us} µs, parse + Ollama body ${t.to_ollama_us} µs`);
+console.log(`\nTranslation of the recorded ${(t.request_bytes / 1024).toFixed(0)} KB Claude Code request (median thread CPU time): ` +
+  `parse ${t.parse_us} µs, parse + OpenAI body ${t.to_openai_us} µs (${(t.to_openai_us / t.json_reference_us).toFixed(2)}× the reference), ` +
+  `parse + Ollama body ${t.to_ollama_us} µs; reference = Qt JSON read + compact write of the same request: ${t.json_reference_us} µs`);
 console.log(`Relaying a 200-token OpenAI stream as Anthropic events: ${t.answer_200_tokens_us} µs (${t.per_chunk_us} µs per chunk)`);
 console.log(`ModelRelay RSS: idle ${(rssIdle / 1024).toFixed(1)} MB, peak under load ${(rssPeak / 1024).toFixed(1)} MB`);
 NODE

@@ -8,6 +8,8 @@ AppController::AppController(std::unique_ptr<SettingsStore> settings, const Prox
     , m_settings(std::move(settings))
     , m_config(effective)
     , m_profiles(m_settings->profiles())
+    , m_saved(m_settings->load())
+    , m_savedProfiles(m_profiles)
     , m_active(qBound(0, m_settings->activeProfileIndex(), int(m_profiles.size()) - 1)) {
     // Flags and environment may have changed the backend for this run: show what runs.
     m_profiles[m_active] = m_config.backend;
@@ -60,10 +62,15 @@ void AppController::toggle() {
 
 void AppController::apply() {
     m_service.setConfig(m_config);
-    m_settings->saveProfiles(m_profiles);
-    m_settings->setActiveProfileIndex(m_active);
-    m_settings->save(m_config);
+    save();
     emit configChanged();
+}
+
+void AppController::save() {
+    m_saved.backend = m_savedProfiles.at(m_active);
+    m_settings->saveProfiles(m_savedProfiles);
+    m_settings->setActiveProfileIndex(m_active);
+    m_settings->save(m_saved);
 }
 
 void AppController::setActiveProfile(int index) {
@@ -78,6 +85,19 @@ void AppController::setActiveProfile(int index) {
 void AppController::updateProfile(int index, const BackendProfile &profile) {
     if (index < 0 || index >= m_profiles.size() || m_profiles.at(index) == profile)
         return;
+    // Only the fields the user changed are saved: the others may be this run's overrides.
+    const BackendProfile &before = m_profiles.at(index);
+    BackendProfile &saved = m_savedProfiles[index];
+    auto keepEdit = [&](auto field) {
+        if (profile.*field != before.*field)
+            saved.*field = profile.*field;
+    };
+    keepEdit(&BackendProfile::name);
+    keepEdit(&BackendProfile::kind);
+    keepEdit(&BackendProfile::baseUrl);
+    keepEdit(&BackendProfile::apiKey);
+    keepEdit(&BackendProfile::ollamaContextSize);
+    keepEdit(&BackendProfile::maxOutputTokens);
     m_profiles[index] = profile;
     if (index == m_active)
         m_config.backend = profile;
@@ -87,7 +107,8 @@ void AppController::updateProfile(int index, const BackendProfile &profile) {
 
 int AppController::addProfile(const BackendProfile &profile) {
     m_profiles.append(profile);
-    m_settings->saveProfiles(m_profiles);
+    m_savedProfiles.append(profile);
+    m_settings->saveProfiles(m_savedProfiles);
     emit profilesChanged();
     return int(m_profiles.size()) - 1;
 }
@@ -96,6 +117,7 @@ void AppController::removeProfile(int index) {
     if (m_profiles.size() <= 1 || index < 0 || index >= m_profiles.size())
         return;
     m_profiles.removeAt(index);
+    m_savedProfiles.removeAt(index);
     if (m_active >= m_profiles.size() || index == m_active) {
         m_active = qMin(m_active, int(m_profiles.size()) - 1);
         m_config.backend = m_profiles.at(m_active);
@@ -111,6 +133,8 @@ void AppController::setModelMap(const QList<ModelRule> &rules, const QString &de
         return;
     m_config.modelMap.rules = rules;
     m_config.modelMap.defaultModel = defaultModel;
+    m_saved.modelMap.rules = rules;
+    m_saved.modelMap.defaultModel = defaultModel;
     apply();
 }
 
@@ -118,6 +142,7 @@ void AppController::setListenPort(quint16 port) {
     if (port == m_config.port)
         return;
     m_config.port = port;
+    m_saved.port = port;
     if (m_state == State::Running)
         setState(State::Starting); // the service restarts its listener
     apply();

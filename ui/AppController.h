@@ -1,6 +1,7 @@
 // The tray application's state in one place: the effective configuration, the backend profiles,
 // the proxy service and the settings they are saved to. Widgets read it and ask it for changes;
-// it applies each change to the running proxy at once and saves it.
+// it applies each change to the running proxy at once and saves it. Flags and environment
+// variables override the saved settings for this run only: only what the user edits is saved.
 #pragma once
 
 #include "config/ProxyConfig.h"
@@ -51,12 +52,15 @@ signals:
 
 private:
     void apply();
+    void save();
     void setState(State state);
 
     std::unique_ptr<SettingsStore> m_settings;
     ProxyService m_service;
     ProxyConfig m_config;
-    QList<BackendProfile> m_profiles;
+    QList<BackendProfile> m_profiles; // as used in this run (the active one may carry overrides)
+    ProxyConfig m_saved;              // as saved: the effective one without this run's overrides
+    QList<BackendProfile> m_savedProfiles;
     int m_active = 0;
     State m_state = State::Stopped;
     QString m_address;

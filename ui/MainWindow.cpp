@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AboutDialog.h"
 #include "AppController.h"
 #include "ClipboardSetup.h"
 #include "TrayController.h"
@@ -11,10 +12,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -65,7 +66,11 @@ MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsMode
     setCentralWidget(central);
 
     m_statusError->setStyleSheet(QStringLiteral("color:#c0392b"));
+    auto *separator = new QFrame;
+    separator->setFrameShape(QFrame::VLine);
+    separator->setFrameShadow(QFrame::Sunken);
     statusBar()->addWidget(m_statusAddress);
+    statusBar()->addWidget(separator);
     statusBar()->addWidget(m_statusBackend);
     statusBar()->addPermanentWidget(m_statusError, 1);
 
@@ -119,20 +124,11 @@ void MainWindow::refresh() {
     m_statusError->setToolTip(m_app.lastError());
 }
 
-void MainWindow::showAbout() {
-    QMessageBox::about(
-        this, tr("About ModelRelay"),
-        tr("<h3>ModelRelay %1</h3>"
-           "<p>Run Claude Code on the models you choose: Ollama or any OpenAI-compatible server.</p>"
-           "<p>Copyright © 2026 the ModelRelay developers.</p>"
-           "<p>This program is free software: you can redistribute it and/or modify it under the terms of "
-           "the <b>GNU General Public License, version 3</b>, as published by the Free Software Foundation. "
-           "It comes with ABSOLUTELY NO WARRANTY. ModelRelay is GPL-3.0 because it links QtHttpServer, "
-           "which is licensed under GPL-3.0 only. See the LICENSE file or "
-           "<a href='https://www.gnu.org/licenses/gpl-3.0.html'>gnu.org/licenses/gpl-3.0</a>.</p>"
-           "<p>Built with Qt %2. Settings: %3</p>")
-            .arg(QStringLiteral(MODELRELAY_VERSION), QString::fromLatin1(qVersion()),
-                 m_app.settingsLocation().toHtmlEscaped()));
+AboutDialog *MainWindow::showAbout() {
+    auto *about = new AboutDialog(m_app.settingsLocation(), this);
+    about->setAttribute(Qt::WA_DeleteOnClose);
+    about->show();
+    return about;
 }
 
 void MainWindow::bringToFront() {

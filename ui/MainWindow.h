@@ -9,6 +9,7 @@ class QTabWidget;
 
 namespace modelrelay {
 
+class AboutDialog;
 class AppController;
 class BackendsPage;
 class ModelMapPage;
@@ -26,7 +27,7 @@ public:
     ModelMapPage *modelMapPage() const { return m_modelMap; }
     BackendsPage *backendsPage() const { return m_backends; }
     QPushButton *toggleButton() const { return m_toggle; }
-    void showAbout();
+    AboutDialog *showAbout();
     void bringToFront();
 
 protected:

@@ -13,10 +13,15 @@ SingleInstance::SingleInstance(const QString &key, QObject *parent)
 
 SingleInstance::~SingleInstance() = default;
 
-bool SingleInstance::claim() {
+QString SingleInstance::lockFilePath() const {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::TempLocation);
-    m_lock = std::make_unique<QLockFile>(QDir(dir).filePath(m_name + QStringLiteral(".lock")));
-    m_lock->setStaleLockTime(0); // a lock whose process is gone is stale at once
+    return QDir(dir).filePath(m_name + QStringLiteral(".lock"));
+}
+
+bool SingleInstance::claim() {
+    m_lock = std::make_unique<QLockFile>(lockFilePath());
+    // Stale only when its process is gone (or the machine rebooted): an instance runs for days.
+    m_lock->setStaleLockTime(0);
     if (!m_lock->tryLock(100)) {
         QLocalSocket socket;
         socket.connectToServer(m_name);

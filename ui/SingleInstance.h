@@ -19,6 +19,7 @@ public:
     // True when this process is the first one (and now owns the instance); otherwise the running
     // instance has been asked to show itself.
     bool claim();
+    QString lockFilePath() const;
 
 signals:
     void showRequested();

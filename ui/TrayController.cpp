@@ -40,9 +40,15 @@ TrayController::TrayController(AppController &app, QObject *parent)
     });
     connect(&m_app, &AppController::stateChanged, this, &TrayController::refresh);
     connect(&m_app, &AppController::profilesChanged, this, &TrayController::rebuildBackends);
+    connect(&m_app, &AppController::configChanged, this, &TrayController::refresh);
     connect(&m_app, &AppController::errorOccurred, this, [this](const QString &message) {
-        if (m_tray->isVisible())
-            m_tray->showMessage(tr("ModelRelay"), message, QSystemTrayIcon::Warning, 6000);
+        // Claude Code retries a failing request about ten times: one balloon per problem is enough.
+        if (!m_tray->isVisible() ||
+            (message == m_lastNotice && m_noticeClock.isValid() && m_noticeClock.elapsed() < 60000))
+            return;
+        m_lastNotice = message;
+        m_noticeClock.start();
+        m_tray->showMessage(tr("ModelRelay"), message, QSystemTrayIcon::Warning, 6000);
     });
     rebuildBackends();
     refresh();
@@ -79,9 +85,8 @@ QList<QAction *> TrayController::backendActions() const {
 
 void TrayController::refresh() {
     const AppController::State state = m_app.state();
-    const bool on = state == AppController::State::Running || state == AppController::State::Starting;
     m_tray->setIcon(iconFor(state));
-    m_toggle->setText(on ? tr("Stop proxy") : tr("Start proxy"));
+    m_toggle->setText(toggleText(state));
     m_copySetup->setEnabled(state == AppController::State::Running);
     QString status;
     switch (state) {
@@ -102,12 +107,28 @@ void TrayController::refresh() {
     m_tray->setToolTip(tr("ModelRelay — %1").arg(status));
 }
 
+QString TrayController::toggleText(AppController::State state) const {
+    switch (state) {
+    case AppController::State::Running:
+        return tr("Stop proxy on %1").arg(m_app.address());
+    case AppController::State::Starting:
+        return tr("Stop proxy (starting…)");
+    case AppController::State::Stopped:
+    case AppController::State::Failed:
+        break;
+    }
+    const ProxyConfig &config = m_app.config();
+    return config.port == 0 ? tr("Start proxy on %1, any free port").arg(config.host)
+                            : tr("Start proxy on http://%1:%2").arg(config.host).arg(config.port);
+}
+
 void TrayController::rebuildBackends() {
     for (QAction *action : m_backendGroup->actions()) {
         m_backendGroup->removeAction(action);
         delete action;
     }
     const QList<BackendProfile> profiles = m_app.profiles();
+    m_backends->setTitle(tr("Backend: %1").arg(m_app.config().backend.name));
     for (int i = 0; i < profiles.size(); ++i) {
         QAction *action = m_backends->addAction(profiles.at(i).name);
         action->setCheckable(true);

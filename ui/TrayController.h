@@ -4,6 +4,7 @@
 
 #include "AppController.h"
 
+#include <QElapsedTimer>
 #include <QIcon>
 #include <QObject>
 
@@ -34,6 +35,7 @@ signals:
 private:
     void refresh();
     void rebuildBackends();
+    QString toggleText(AppController::State state) const;
 
     AppController &m_app;
     QMenu *m_menu;
@@ -43,6 +45,8 @@ private:
     QMenu *m_backends;
     QActionGroup *m_backendGroup;
     QAction *m_copySetup;
+    QString m_lastNotice;
+    QElapsedTimer m_noticeClock;
 };
 
 } // namespace modelrelay

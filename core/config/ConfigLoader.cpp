@@ -1,10 +1,15 @@
 #include "ConfigLoader.h"
 
+#include "JsonObjectMembers.h"
+
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 #include <utility>
 
 namespace modelrelay {
@@ -41,9 +46,8 @@ const Names kSettings[] = {
     {"default_model", "DEFAULT_MODEL", "default-model", "model",
      "Backend model for Claude model names no rule maps."},
     {"model_map", "MODEL_MAP_JSON", "model-map", "json",
-     "Model map as JSON: "
-     "{\"claude-*haiku*\":\"qwen2.5:7b\",\"claude-*\":{\"model\":\"qwen2.5-coder:32b\",\"max_tokens\":8192,"
-     "\"context\":65536}}."},
+     "Model map as JSON, rules in order, first match wins, e.g. {\"claude-*haiku*\": \"qwen2.5:7b\", "
+     "\"claude-*\": {\"model\": \"qwen2.5-coder:32b\", \"max_tokens\": 8192, \"context\": 65536}}."},
     {"model_map_file", "MODEL_MAP_FILE", "model-map-file", "file", "The model map JSON, read from a file."},
     {"timeout_ms", "PROVIDER_TIMEOUT_MS", "timeout-ms", "ms",
      "How long to wait for the backend's first byte (default 600000)."},
@@ -80,11 +84,14 @@ bool parseBool(const QString &text, bool *out) {
 class Applier {
 public:
     explicit Applier(ProxyConfig &config)
-        : m_config(config) {}
+        : m_config(config)
+        , m_savedUrl(config.backend.baseUrl)
+        , m_urlKind(config.backend.kind) {}
 
     // Applies one level's settings; a later level overrides an earlier one.
     bool apply(const QList<Given> &level, QString *error) {
         const Given *provider = find(level, "provider");
+        m_levelNamesKind = provider != nullptr;
         if (provider && !applyOne(*provider, error))
             return false;
         for (const Given &given : level) {
@@ -94,11 +101,14 @@ public:
         return true;
     }
 
-    // The saved URL belongs to the saved kind: a run that switches kind without naming a URL
-    // gets the new kind's default.
-    void finish(BackendKind savedKind) {
-        if (m_config.backend.kind != savedKind && !m_baseUrlGiven)
+    // A URL belongs to the kind named with it (the saved URL to the saved kind): when the run ends
+    // on another kind, that URL gives way to the kind's default. A URL named without a kind
+    // (PROVIDER_BASE_URL with --provider) fits any. The saved API key goes only to the saved URL.
+    void finish() {
+        if (m_urlKind && *m_urlKind != m_config.backend.kind)
             m_config.backend.baseUrl = BackendProfile::defaultBaseUrl(m_config.backend.kind);
+        if (!m_apiKeyGiven && m_config.backend.baseUrl != m_savedUrl)
+            m_config.backend.apiKey.clear();
     }
 
 private:
@@ -139,9 +149,10 @@ private:
                 url.host().isEmpty())
                 return bad(u"'%1' is not an http(s) URL (e.g. http://127.0.0.1:11434)"_s.arg(v));
             m_config.backend.baseUrl = url;
-            m_baseUrlGiven = true;
+            m_urlKind = m_levelNamesKind ? std::optional(m_config.backend.kind) : std::nullopt;
         } else if (g.key == "api_key"_L1) {
             m_config.backend.apiKey = v.trimmed();
+            m_apiKeyGiven = true;
         } else if (g.key == "default_model"_L1) {
             m_config.modelMap.defaultModel = v.trimmed();
         } else if (g.key == "model_map"_L1) {
@@ -182,7 +193,10 @@ private:
     }
 
     ProxyConfig &m_config;
-    bool m_baseUrlGiven = false;
+    const QUrl m_savedUrl;
+    std::optional<BackendKind> m_urlKind; // nullopt: named without a kind, fits any
+    bool m_levelNamesKind = false;
+    bool m_apiKeyGiven = false;
 };
 
 QList<Given> fromEnvironment(const QProcessEnvironment &env) {
@@ -201,39 +215,76 @@ bool fromConfigFile(const QString &path, QList<Given> *level, QString *error) {
         *error = u"--config: cannot read '%1': %2"_s.arg(path, file.errorString());
         return false;
     }
+    const QByteArray json = file.readAll();
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = u"--config: '%1' is not valid JSON: %2 at offset %3"_s.arg(path, parseError.errorString())
+                     .arg(parseError.offset);
+        return false;
+    }
     if (!document.isObject()) {
-        *error = u"--config: '%1' is not a JSON object (%2)"_s.arg(path, parseError.errorString());
+        *error = u"--config: '%1' must hold a JSON object {\"port\": 8787, ...}"_s.arg(path);
         return false;
     }
     const QJsonObject object = document.object();
-    for (auto it = object.begin(); it != object.end(); ++it) {
+    // Document order, and nested values as written: a model_map object's key order is rule order.
+    for (const JsonMember &member : JsonObjectMembers::read(json)) {
         const Names *names = nullptr;
         for (const Names &n : kSettings) {
-            if (it.key() == QLatin1StringView(n.key))
+            if (member.key == QLatin1StringView(n.key))
                 names = &n;
         }
-        const QString label = u"--config '%1': %2"_s.arg(path, it.key());
+        const QString label = u"--config '%1': %2"_s.arg(path, member.key);
         if (!names) {
             *error = u"%1: unknown setting"_s.arg(label);
             return false;
         }
-        const QJsonValue v = it.value();
+        const QJsonValue v = object.value(member.key);
         QString text;
         if (v.isString())
             text = v.toString();
         else if (v.isDouble())
-            text = QString::number(v.toInteger());
+            text = QString::number(v.toDouble(), 'g', 17);
         else if (v.isBool())
             text = v.toBool() ? u"1"_s : u"0"_s;
-        else if (v.isObject())
-            text = QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
-        else if (v.isArray())
-            text = QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
-        level->append({it.key(), label, text});
+        else if (v.isObject() || v.isArray())
+            text = QString::fromUtf8(member.rawValue);
+        if (member.key == "model_map_file"_L1 && !text.isEmpty()) // relative to the config file
+            text = QFileInfo(path).dir().absoluteFilePath(text);
+        level->append({member.key, label, text});
     }
     return true;
+}
+
+// Two columns, the second wrapped at spaces to keep lines under 100 characters.
+QString helpTable(const QList<std::pair<QString, QString>> &rows) {
+    constexpr qsizetype indent = 2;
+    constexpr qsizetype lineWidth = 100;
+    qsizetype nameWidth = 0;
+    for (const auto &[name, help] : rows)
+        nameWidth = std::max(nameWidth, name.size());
+    const qsizetype helpColumn = indent + nameWidth + 2;
+    QString text;
+    for (const auto &[name, help] : rows) {
+        QString line = QString(indent, u' ') + name.leftJustified(nameWidth + 2);
+        qsizetype used = helpColumn;
+        for (const QString &word : help.split(u' ', Qt::SkipEmptyParts)) {
+            if (used > helpColumn && used + 1 + word.size() > lineWidth) {
+                text += line + u'\n';
+                line = QString(helpColumn, u' ');
+                used = helpColumn;
+            }
+            if (used > helpColumn) {
+                line += u' ';
+                ++used;
+            }
+            line += word;
+            used += word.size();
+        }
+        text += line + u'\n';
+    }
+    return text;
 }
 
 bool isLoopback(const QString &host) {
@@ -283,6 +334,9 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
     loaded.launch.showHelp = parser.isSet(help);
     loaded.launch.showVersion = parser.isSet(version);
     loaded.launch.settingsPath = parser.value(settings);
+    // --help and --version must work even when the environment holds a bad setting.
+    if (loaded.launch.showHelp || loaded.launch.showVersion)
+        return loaded;
 
     QList<Given> fileLevel;
     if (parser.isSet(config) && !fromConfigFile(parser.value(config), &fileLevel, error))
@@ -301,7 +355,7 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
         if (!applier.apply(level, error))
             return std::nullopt;
     }
-    applier.finish(base.backend.kind);
+    applier.finish();
     if (!isLoopback(loaded.config.host))
         loaded.warnings.append(
             u"HOST=%1 exposes the proxy to your network: anyone who can reach this machine can use "
@@ -310,36 +364,36 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
 }
 
 QString ConfigLoader::helpText() {
-    QString text =
-        u"Usage: modelrelay [options]\n"
-        "Run Claude Code (or any Anthropic Messages API client) on Ollama or an OpenAI-compatible server.\n\n"
-        "Options:\n"
-        "  -h, --help                 Show this help.\n"
-        "  -v, --version              Show the version.\n"
-        "  --headless                 Run the proxy without a tray icon or window (no display needed).\n"
-        "  --show                     Open the main window at start.\n"
-        "  --config <file>            Read settings from a JSON file (keys: host, port, provider, base_url,\n"
-        "                             api_key, default_model, model_map, timeout_ms, log_level, ...).\n"
-        "  --settings <file>          Use this INI file instead of the saved user settings.\n"
-        "  --keep-billing-header      Keep Claude Code's billing header line in the system prompt.\n"_s;
+    QList<std::pair<QString, QString>> options = {
+        {u"-h, --help"_s, u"Show this help."_s},
+        {u"-v, --version"_s, u"Show the version."_s},
+        {u"--headless"_s, u"Run the proxy without a tray icon or window (no display needed)."_s},
+        {u"--show"_s, u"Open the main window at start."_s},
+        {u"--config <file>"_s,
+         u"Read settings from a JSON file with the keys host, port, provider, base_url, api_key, "
+         "default_model, model_map (object or array), timeout_ms, log_level, ollama_num_ctx, "
+         "max_output_tokens, keep_billing_header."_s},
+        {u"--settings <file>"_s, u"Use this INI file instead of the saved user settings."_s},
+        {u"--keep-billing-header"_s, u"Keep Claude Code's billing header line in the system prompt."_s},
+    };
+    QList<std::pair<QString, QString>> environment;
     for (const Names &n : kSettings) {
-        if (!n.flag)
-            continue;
-        const QString flag =
-            u"  --%1 <%2>"_s.arg(QString::fromLatin1(n.flag), QString::fromLatin1(n.valueName));
-        text += flag.leftJustified(29) + QString::fromLatin1(n.help) + u'\n';
+        if (n.flag)
+            options.append({u"--%1 <%2>"_s.arg(QString::fromLatin1(n.flag), QString::fromLatin1(n.valueName)),
+                            QString::fromLatin1(n.help)});
+        environment.append({QString::fromLatin1(n.env), QString::fromLatin1(n.help)});
     }
-    text +=
-        u"\nEnvironment (flags win over the environment, which wins over --config and saved settings):\n"_s;
-    for (const Names &n : kSettings)
-        text +=
-            (u"  "_s + QString::fromLatin1(n.env)).leftJustified(33) + QString::fromLatin1(n.help) + u'\n';
-    text += u"\nThe backend API key is read from PROVIDER_API_KEY or the config file only: a key on the "
-            u"command line\n"
-            "would be visible to every user through the process list.\n\n"
-            "Then point Claude Code at the proxy:\n"
-            "  export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay\n"_s;
-    return text;
+    return u"Usage: modelrelay [options]\n"
+           "Run Claude Code (or any Anthropic Messages API client) on Ollama or an OpenAI-compatible "
+           "server.\n\nOptions:\n"_s +
+           helpTable(options) +
+           u"\nEnvironment (flags win over the environment, which wins over --config and saved "
+           "settings):\n"_s +
+           helpTable(environment) +
+           u"\nThere is no --api-key flag: a key on the command line is visible to every user through\n"
+           "the process list. Give it in PROVIDER_API_KEY or the --config file.\n\n"
+           "Then point Claude Code at the proxy:\n"
+           "  export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay\n"_s;
 }
 
 } // namespace modelrelay

@@ -1,11 +1,11 @@
 #include "ModelMap.h"
 
-#include <QHash>
+#include "JsonObjectMembers.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMutex>
-#include <QRegularExpression>
+#include <algorithm>
 
 namespace modelrelay {
 
@@ -17,26 +17,32 @@ bool isGlob(const QString &pattern) {
     return pattern.contains(u'*') || pattern.contains(u'?');
 }
 
-bool globMatches(const QString &pattern, const QString &name) {
-    // Rules are few and resolve runs once per request; cache the compiled expressions anyway.
-    static QMutex mutex;
-    static QHash<QString, QRegularExpression> cache;
-    QMutexLocker lock(&mutex);
-    auto it = cache.find(pattern);
-    if (it == cache.end()) {
-        // Own conversion: Qt's wildcard mode before 6.6 stops '*' at '/', which model names contain.
-        QString regex;
-        for (const QChar c : pattern) {
-            if (c == u'*')
-                regex += u".*"_s;
-            else if (c == u'?')
-                regex += u'.';
-            else
-                regex += QRegularExpression::escape(QString(c));
+// Anchored, case-sensitive match of '*' (any run, '/' included) and '?' (one character).
+// Hand-written rather than QRegularExpression::wildcardToRegularExpression: before Qt 6.6 that
+// stops '*' at '/', which model names contain, and this needs no compiled-pattern cache (resolve
+// runs concurrently on worker threads) and allocates nothing.
+bool globMatches(QStringView pattern, QStringView name) {
+    qsizetype p = 0;
+    qsizetype n = 0;
+    qsizetype starAt = -1;  // position in pattern just after the last '*'
+    qsizetype starName = 0; // where in name that '*' currently stops
+    while (n < name.size()) {
+        if (p < pattern.size() && pattern[p] == u'*') {
+            starAt = ++p;
+            starName = n;
+        } else if (p < pattern.size() && (pattern[p] == u'?' || pattern[p] == name[n])) {
+            ++p;
+            ++n;
+        } else if (starAt >= 0) {
+            p = starAt;
+            n = ++starName;
+        } else {
+            return false;
         }
-        it = cache.insert(pattern, QRegularExpression(QRegularExpression::anchoredPattern(regex)));
     }
-    return it->match(name).hasMatch();
+    while (p < pattern.size() && pattern[p] == u'*')
+        ++p;
+    return p == pattern.size();
 }
 
 bool readRule(const QString &pattern, const QJsonValue &value, const QString &where, ModelRule *rule,
@@ -54,11 +60,11 @@ bool readRule(const QString &pattern, const QJsonValue &value, const QString &wh
         const QJsonValue maxTokens = o.value("max_tokens"_L1);
         const QJsonValue context = o.value("context"_L1);
         if (!maxTokens.isUndefined() && (!maxTokens.isDouble() || maxTokens.toInt(-1) < 0)) {
-            *error = u"%1: \"max_tokens\" must be a positive integer"_s.arg(where);
+            *error = u"%1: \"max_tokens\" must be a whole number, 0 or more"_s.arg(where);
             return false;
         }
         if (!context.isUndefined() && (!context.isDouble() || context.toInt(-1) < 0)) {
-            *error = u"%1: \"context\" must be a positive integer"_s.arg(where);
+            *error = u"%1: \"context\" must be a whole number, 0 or more"_s.arg(where);
             return false;
         }
         rule->maxOutputTokens = maxTokens.toInt(0);
@@ -72,57 +78,6 @@ bool readRule(const QString &pattern, const QJsonValue &value, const QString &wh
         return false;
     }
     return true;
-}
-
-// QJsonObject forgets key order, and for rules order is meaning: read keys in document order.
-QStringList keysInDocumentOrder(const QByteArray &json, const QJsonObject &object) {
-    QStringList keys;
-    int depth = 0;
-    bool inString = false;
-    bool expectKey = false;
-    QByteArray current;
-    for (qsizetype i = 0; i < json.size(); ++i) {
-        const char c = json[i];
-        if (inString) {
-            if (c == '\\' && i + 1 < json.size()) {
-                current += c;
-                current += json[++i];
-            } else if (c == '"') {
-                inString = false;
-                if (depth == 1 && expectKey) {
-                    const QString key =
-                        QJsonDocument::fromJson("[\"" + current + "\"]").array().at(0).toString();
-                    if (object.contains(key) && !keys.contains(key))
-                        keys.append(key);
-                    expectKey = false;
-                }
-            } else {
-                current += c;
-            }
-            continue;
-        }
-        switch (c) {
-        case '"':
-            inString = true;
-            current.clear();
-            break;
-        case '{':
-        case '[':
-            ++depth;
-            expectKey = depth == 1 && c == '{';
-            break;
-        case '}':
-        case ']':
-            --depth;
-            break;
-        case ',':
-            expectKey = depth == 1;
-            break;
-        default:
-            break;
-        }
-    }
-    return keys;
 }
 
 } // namespace
@@ -152,9 +107,15 @@ std::optional<QList<ModelRule>> ModelMap::rulesFromJson(const QByteArray &json, 
     QList<ModelRule> rules;
     if (document.isObject()) {
         const QJsonObject object = document.object();
-        for (const QString &key : keysInDocumentOrder(json, object)) {
+        // Keys in the order written (QJsonObject sorts them); values from the parsed object.
+        for (const JsonMember &member : JsonObjectMembers::read(json)) {
+            const bool repeated = std::any_of(rules.cbegin(), rules.cend(),
+                                              [&](const ModelRule &r) { return r.pattern == member.key; });
+            if (repeated) // a repeated key: the parsed object holds its last value, at its first place
+                continue;
             ModelRule rule;
-            if (!readRule(key, object.value(key), u"rule \"%1\""_s.arg(key), &rule, error))
+            if (!readRule(member.key, object.value(member.key), u"rule \"%1\""_s.arg(member.key), &rule,
+                          error))
                 return std::nullopt;
             rules.append(rule);
         }

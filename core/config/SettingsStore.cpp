@@ -49,7 +49,8 @@ SettingsStore::SettingsStore(const QString &iniPath)
 SettingsStore::~SettingsStore() = default;
 
 bool SettingsStore::hasSavedConfig() const {
-    return m_settings->contains(Key::port) || m_settings->contains(Key::activeProfile);
+    return m_settings->contains(Key::port) || m_settings->contains(Key::activeProfile) ||
+           m_settings->contains(Key::profiles + u"/size"_s);
 }
 
 QString SettingsStore::location() const {
@@ -116,7 +117,11 @@ QList<BackendProfile> SettingsStore::profiles() const {
 
 void SettingsStore::saveProfiles(const QList<BackendProfile> &profiles) {
     QSettings &s = *m_settings;
-    s.remove(Key::profiles + u"/size"_s);
+    // A shorter list must not leave the old tail behind (with its API keys).
+    const int oldCount = s.beginReadArray(Key::profiles);
+    s.endArray();
+    for (int i = int(profiles.size()); i < oldCount; ++i)
+        s.remove(Key::profiles + u'/' + QString::number(i + 1));
     s.beginWriteArray(Key::profiles, int(profiles.size()));
     for (int i = 0; i < profiles.size(); ++i) {
         s.setArrayIndex(i);

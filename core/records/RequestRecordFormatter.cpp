@@ -6,7 +6,7 @@ using namespace Qt::Literals::StringLiterals;
 
 QString RequestRecordFormatter::line(const RequestRecord &r) {
     QStringList parts;
-    parts << r.startedAt.toString(u"HH:mm:ss.zzz"_s) << u"#%1"_s.arg(r.id) << r.endpoint;
+    parts << r.startedAt.toLocalTime().toString(u"HH:mm:ss.zzz"_s) << u"#%1"_s.arg(r.id) << r.endpoint;
     if (!r.clientModel.isEmpty())
         parts << (r.backendModel.isEmpty() ? r.clientModel
                                            : u"%1 -> %2"_s.arg(r.clientModel, r.backendModel));
@@ -28,6 +28,14 @@ QString RequestRecordFormatter::line(const RequestRecord &r) {
     if (!r.error.isEmpty())
         parts << u"error: "_s + r.error;
     return parts.join(u' ');
+}
+
+QStringList RequestRecordFormatter::noteLines(const RequestRecord &r) {
+    QStringList lines;
+    lines.reserve(r.notes.size());
+    for (const QString &note : r.notes)
+        lines.append(u"    note: "_s + note);
+    return lines;
 }
 
 } // namespace modelrelay

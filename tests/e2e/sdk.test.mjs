@@ -49,7 +49,7 @@ async function startStack(kind) {
     fake.child.kill('SIGTERM');
     throw error;
   });
-  return { fake, relay, url: relay.match[1] };
+  return { fake, relay, url: relay.match[1], backendUrl: baseUrl };
 }
 
 const READ_TOOL = {
@@ -140,6 +140,26 @@ for (const kind of ['openai', 'ollama']) {
       assert.equal(names.at(-2), 'message_delta');
       assert.equal(names.at(-1), 'message_stop');
       assert.ok(names.includes('content_block_stop'));
+    });
+
+    test('a backend HTTP 500 reaches the SDK as an APIError naming the backend', async () => {
+      const request = { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Fail [[error 500]]' }] };
+      const backendMessage = kind === 'openai' ? /The fake backend failed on purpose/ : /the fake backend failed on purpose/;
+      await assert.rejects(client.messages.create(request), (error) => {
+        assert.ok(error instanceof Anthropic.APIError, String(error));
+        assert.equal(error.status, 500);
+        assert.equal(error.error?.error?.type, 'api_error');
+        assert.ok(error.message.includes(stack.backendUrl), error.message);
+        assert.match(error.message, /HTTP 500/);
+        assert.match(error.message, backendMessage);
+        return true;
+      });
+      await assert.rejects(client.messages.stream(request).finalMessage(), (error) => {
+        assert.ok(error instanceof Anthropic.APIError, String(error));
+        assert.ok(error.message.includes(stack.backendUrl), error.message);
+        assert.match(error.message, backendMessage);
+        return true;
+      });
     });
 
     test('the backend API key never shows in the log', () => {

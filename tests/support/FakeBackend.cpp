@@ -65,6 +65,7 @@ QJsonObject FakeBackend::Recorded::json() const {
 struct FakeBackend::Connection {
     QPointer<QTcpSocket> socket;
     QByteArray buffer;
+    // A response is under way: pipelined requests wait in the buffer so answers keep their order.
     bool answering = false;
 };
 
@@ -113,13 +114,18 @@ void FakeBackend::onNewConnection() {
             connection->answering = false;
             socket->deleteLater();
         });
-        connect(socket, &QObject::destroyed, this, [connection] { delete connection; });
+        // The socket itself is the context: its destroyed() still runs when FakeBackend is torn down.
+        connect(socket, &QObject::destroyed, socket, [connection] { delete connection; });
     }
 }
 
 void FakeBackend::onReadyRead(Connection *c) {
     c->buffer += c->socket->readAll();
-    for (;;) {
+    processBuffered(c);
+}
+
+void FakeBackend::processBuffered(Connection *c) {
+    while (c->socket && !c->answering) {
         const qsizetype headerEnd = c->buffer.indexOf("\r\n\r\n");
         if (headerEnd < 0)
             return;
@@ -146,47 +152,70 @@ void FakeBackend::onReadyRead(Connection *c) {
 }
 
 void FakeBackend::handle(Connection *c, const Recorded &request) {
-    QTcpSocket *socket = c->socket;
-    if (request.method == "GET") {
+    const qsizetype query = request.path.indexOf('?');
+    const QByteArray path = query < 0 ? request.path : request.path.left(query);
+    const bool openai = m_kind == Kind::OpenAI;
+    if (request.method == "GET" && path.endsWith(openai ? "/models" : "/api/tags")) {
         QJsonObject list;
-        if (m_kind == Kind::OpenAI)
+        if (openai)
             list = QJsonObject{{"object", "list"},
                                {"data", QJsonArray{QJsonObject{{"id", "fake-model"}, {"object", "model"}}}}};
         else
             list = QJsonObject{{"models", QJsonArray{QJsonObject{{"name", "fake-model:latest"},
                                                                  {"model", "fake-model:latest"}}}}};
-        const QByteArray body = compact(list);
-        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                      QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        sendWhole(c, 200, "application/json", compact(list), 0);
+        return;
+    }
+    if (request.method != "POST" || !path.endsWith(openai ? "/chat/completions" : "/api/chat")) {
+        // What the real servers answer to a wrong URL, so a misrouted proxy fails visibly.
+        sendWhole(c, 404, "text/plain; charset=utf-8", "404 page not found", 0);
         return;
     }
 
     const QJsonObject json = request.json();
     const Reply reply = m_replies.isEmpty() ? defaultReply(json) : m_replies.dequeue();
     if (reply.status != 200 || !reply.rawBody.isEmpty()) {
-        auto send = [socket, reply] {
-            if (!socket)
-                return;
-            socket->write("HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) +
-                          "\r\nContent-Type: " + reply.contentType + "\r\nContent-Length: " +
-                          QByteArray::number(reply.rawBody.size()) + "\r\n\r\n" + reply.rawBody);
-        };
-        if (reply.firstByteDelayMs > 0)
-            QTimer::singleShot(reply.firstByteDelayMs, this, send);
-        else
-            send();
+        sendWhole(c, reply.status, reply.contentType, reply.rawBody, reply.firstByteDelayMs);
         return;
     }
 
     const bool stream = json.value("stream").toBool(m_kind == Kind::Ollama);
     if (!stream) {
-        const QByteArray body = completeAnswer(reply, json);
-        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                      QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        sendWhole(c, 200, "application/json", completeAnswer(reply, json), reply.firstByteDelayMs);
         return;
     }
-    c->answering = true;
     sendChunks(c, streamChunks(reply, json), reply);
+}
+
+void FakeBackend::sendWhole(Connection *c, int status, const QByteArray &contentType, const QByteArray &body,
+                            int delayMs) {
+    c->answering = true;
+    QPointer<QTcpSocket> socket = c->socket;
+    auto send = [this, c, socket, status, contentType, body] {
+        if (!socket)
+            return;
+        socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
+                      "\r\nContent-Type: " + contentType +
+                      "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        finishAnswer(c);
+    };
+    if (delayMs > 0)
+        QTimer::singleShot(delayMs, this, send);
+    else
+        send();
+}
+
+void FakeBackend::finishAnswer(Connection *c) {
+    c->answering = false;
+    // Requests that were pipelined behind this answer are served now, in order, but not from
+    // inside a timer callback of the answer that just ended.
+    if (!c->buffer.isEmpty()) {
+        QPointer<QTcpSocket> socket = c->socket;
+        QTimer::singleShot(0, this, [this, c, socket] {
+            if (socket)
+                processBuffered(c);
+        });
+    }
 }
 
 FakeBackend::Reply FakeBackend::defaultReply(const QJsonObject &request) const {
@@ -197,9 +226,18 @@ FakeBackend::Reply FakeBackend::defaultReply(const QJsonObject &request) const {
     const QString lastRole =
         messages.isEmpty() ? QString() : messages.last().toObject().value("role").toString();
     const QJsonArray tools = request.value("tools").toArray();
+    const QString userText = lastUserText(request);
+    if (lastRole != "tool" && userText.contains("[[error 500]]")) {
+        reply.status = 500;
+        reply.rawBody =
+            m_kind == Kind::OpenAI
+                ? R"({"error":{"message":"The fake backend failed on purpose","type":"server_error","param":null,"code":null}})"
+                : R"({"error":"the fake backend failed on purpose"})";
+        return reply;
+    }
     if (lastRole == "tool") {
         reply.text = {"The file ", "says hello."};
-    } else if (!tools.isEmpty() && lastUserText(request).contains("[[tool]]")) {
+    } else if (!tools.isEmpty() && userText.contains("[[tool]]")) {
         const QString name = tools.first().toObject().value("function").toObject().value("name").toString();
         reply.text = {"Let me read it."};
         reply.toolCalls = {ToolCall{"call_fake_1", name, R"({"file_path":"/tmp/hello.txt"})", 3}};
@@ -316,8 +354,10 @@ QByteArray FakeBackend::completeAnswer(const Reply &reply, const QJsonObject &re
                                                      {"arguments", QString::fromUtf8(call.argumentsJson)}}}});
         if (!calls.isEmpty())
             message.insert("tool_calls", calls);
-        const QJsonObject choice{
-            {"index", 0}, {"message", message}, {"finish_reason", calls.isEmpty() ? "stop" : "tool_calls"}};
+        const QString finish = !reply.finishReason.isEmpty() ? reply.finishReason
+                               : calls.isEmpty()             ? QStringLiteral("stop")
+                                                             : QStringLiteral("tool_calls");
+        const QJsonObject choice{{"index", 0}, {"message", message}, {"finish_reason", finish}};
         return compact(QJsonObject{{"id", "chatcmpl-fake"},
                                    {"object", "chat.completion"},
                                    {"created", 1764000000},
@@ -326,12 +366,22 @@ QByteArray FakeBackend::completeAnswer(const Reply &reply, const QJsonObject &re
                                    {"usage", QJsonObject{{"prompt_tokens", reply.promptTokens},
                                                          {"completion_tokens", reply.completionTokens}}}});
     }
-    return compact(QJsonObject{{"model", request.value("model")},
-                               {"message", QJsonObject{{"role", "assistant"}, {"content", text}}},
-                               {"done", true},
-                               {"done_reason", "stop"},
-                               {"prompt_eval_count", reply.promptTokens},
-                               {"eval_count", reply.completionTokens}});
+    QJsonObject message{{"role", "assistant"}, {"content", text}};
+    QJsonArray calls;
+    for (const ToolCall &call : reply.toolCalls)
+        calls.append(QJsonObject{
+            {"function", QJsonObject{{"name", call.name},
+                                     {"arguments", QJsonDocument::fromJson(call.argumentsJson).object()}}}});
+    if (!calls.isEmpty())
+        message.insert("tool_calls", calls);
+    return compact(QJsonObject{
+        {"model", request.value("model")},
+        {"created_at", "2026-11-25T05:00:00.000000Z"},
+        {"message", message},
+        {"done", true},
+        {"done_reason", reply.finishReason.isEmpty() ? QStringLiteral("stop") : reply.finishReason},
+        {"prompt_eval_count", reply.promptTokens},
+        {"eval_count", reply.completionTokens}});
 }
 
 void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Reply &reply) {
@@ -346,13 +396,14 @@ void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Repl
         if (socket)
             socket->write(QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n");
     };
-    auto finishBody = [socket, c] {
+    auto finishBody = [this, socket, c] {
         if (!socket)
             return;
         socket->write("0\r\n\r\n");
-        c->answering = false;
+        finishAnswer(c);
     };
 
+    c->answering = true;
     if (reply.firstByteDelayMs == 0 && reply.chunkDelayMs == 0 && reply.cutAfterChunks < 0 &&
         reply.stallAfterChunks < 0) {
         writeHead();
@@ -369,11 +420,13 @@ void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Repl
     };
     auto pacer = std::make_shared<Pacer>(Pacer{std::move(chunks), 0});
     auto step = std::make_shared<std::function<void()>>();
+    // The pending timer owns the step; the step itself only holds a weak reference (no cycle).
+    std::weak_ptr<std::function<void()>> weakStep = step;
     *step = [=, this] {
         if (!socket)
             return;
         if (reply.cutAfterChunks >= 0 && pacer->sent >= reply.cutAfterChunks) {
-            c->answering = false;
+            c->answering = false; // the backend hung up: not the client's doing
             socket->abort();
             return;
         }
@@ -384,7 +437,7 @@ void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Repl
             return;
         }
         writeChunk(pacer->chunks.at(pacer->sent++));
-        QTimer::singleShot(reply.chunkDelayMs, this, [step] { (*step)(); });
+        QTimer::singleShot(reply.chunkDelayMs, this, [next = weakStep.lock()] { (*next)(); });
     };
     QTimer::singleShot(reply.firstByteDelayMs, this, [=] {
         writeHead();

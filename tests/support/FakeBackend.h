@@ -2,6 +2,13 @@
 // or Ollama /api/chat (NDJSON) wire format over real sockets, records what it was sent, and
 // answers from a script: text, reasoning, tool calls split into fragments, errors, delays,
 // cut connections and stalls.
+//
+// With no scripted reply queued it answers by itself: after a tool result, "The file says hello.";
+// when tools are offered and the last user text contains "[[tool]]", a call of the first tool with
+// {"file_path":"/tmp/hello.txt"}; when it contains "[[error 500]]", an HTTP 500 in the backend's
+// own error format; else "Hello from the fake <kind> backend." in several chunks (or N words with
+// setDefaultAnswer). Only the backend's own URLs are served (POST .../chat/completions and GET
+// .../models, or POST /api/chat and GET /api/tags); anything else gets a 404.
 #pragma once
 
 #include <QByteArray>
@@ -79,7 +86,11 @@ private:
     struct Connection;
     void onNewConnection();
     void onReadyRead(Connection *connection);
+    void processBuffered(Connection *connection);
     void handle(Connection *connection, const Recorded &request);
+    void sendWhole(Connection *connection, int status, const QByteArray &contentType, const QByteArray &body,
+                   int delayMs);
+    void finishAnswer(Connection *connection);
     Reply defaultReply(const QJsonObject &request) const;
     QList<QByteArray> streamChunks(const Reply &reply, const QJsonObject &request) const;
     QByteArray completeAnswer(const Reply &reply, const QJsonObject &request) const;

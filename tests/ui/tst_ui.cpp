@@ -1,9 +1,11 @@
 // The tray application's models and widgets under QT_QPA_PLATFORM=offscreen, wired to the real
 // proxy and fake backends. Screenshots of every page go to the test output folder.
+#include "AboutDialog.h"
 #include "AppController.h"
 #include "ClipboardSetup.h"
 #include "FakeBackend.h"
 #include "MainWindow.h"
+#include "SingleInstance.h"
 #include "TrayController.h"
 #include "models/ModelMapModel.h"
 #include "models/ModelTotalsModel.h"
@@ -14,6 +16,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDir>
 #include <QJsonArray>
@@ -21,8 +24,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -30,10 +35,14 @@
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QUuid>
 #include <QtTest>
 
 using namespace modelrelay;
 using namespace modelrelay::testing;
+
+Q_DECLARE_METATYPE(modelrelay::ClipboardSetup::Shell)
+Q_DECLARE_METATYPE(modelrelay::ModelRule)
 
 namespace {
 
@@ -92,14 +101,25 @@ private slots:
     void cleanup();
 
     void requestLogBatchesAndStaysBounded();
+    void requestLogShowsRecordFields();
     void totalsPerModel();
     void modelMapModelEdits();
+    void modelMapValidation_data();
+    void modelMapValidation();
     void modelMapPageChangesTheConfiguration();
+    void editingTheTableChangesTheConfiguration();
     void invalidRulesAreShownNotApplied();
+    void overridesOfThisRunAreNotSaved();
     void trayToggleStartsAndStopsTheProxy();
     void switchingBackendChangesWhereRequestsGo();
     void portInUseIsShownInWords();
+    void badUrlAndFailingBackendAreShownInWords();
+    void setupLine_data();
     void setupLine();
+    void secondInstanceAsksTheFirstToShow();
+    void staleLockIsRecovered();
+    void aboutNamesTheLicence();
+    void trayIconsReadableAt16px();
     void screenshots();
 
 private:
@@ -152,6 +172,41 @@ void TestUi::requestLogBatchesAndStaysBounded() {
     QCOMPARE(log.rowCount(), 0);
 }
 
+void TestUi::requestLogShowsRecordFields() {
+    RequestLogModel log;
+    QAbstractItemModelTester tester(&log, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    RequestRecord json = record(1);
+    json.stream = false;
+    json.startedAt = QDateTime(QDate(2026, 1, 2), QTime(9, 8, 7));
+    json.durationMs = 640;
+    json.inputTokens.reset();
+    RequestRecord failed = record(2, "claude-haiku-4-5", 502);
+    failed.backendModel.clear();
+    failed.timeToFirstTokenMs = -1;
+    failed.error = "backend unreachable: connection refused";
+    RequestRecord count = record(3);
+    count.endpoint = "count_tokens";
+    for (const RequestRecord &r : {json, failed, count})
+        log.add(r);
+    log.flush();
+    QCOMPARE(log.rowCount(), 3);
+    auto cell = [&](int row, int column) { return log.index(row, column).data().toString(); };
+    QCOMPARE(cell(0, RequestLogModel::Time), QString("09:08:07"));
+    QCOMPARE(cell(0, RequestLogModel::Mode), QString("json"));
+    QCOMPARE(cell(0, RequestLogModel::Status), QString("200"));
+    QCOMPARE(cell(0, RequestLogModel::EstimatedInput), QLocale().toString(18234));
+    QCOMPARE(cell(0, RequestLogModel::Input), QString()); // not reported by the backend
+    QCOMPARE(cell(0, RequestLogModel::Duration), QString("640 ms"));
+    QCOMPARE(cell(1, RequestLogModel::Model), QString("claude-haiku-4-5"));
+    QCOMPARE(cell(1, RequestLogModel::Mode), QString("stream"));
+    QCOMPARE(cell(1, RequestLogModel::FirstToken), QString());
+    QCOMPARE(log.index(1, RequestLogModel::Status).data(Qt::ToolTipRole).toString(), failed.error);
+    QVERIFY(log.index(1, RequestLogModel::Status).data(Qt::ForegroundRole).isValid());
+    QVERIFY(!log.index(0, RequestLogModel::Status).data(Qt::ForegroundRole).isValid());
+    QCOMPARE(cell(2, RequestLogModel::Model), QString("claude-sonnet-4-5 (count tokens)"));
+    QCOMPARE(log.index(2, 0).data(RequestLogModel::RecordRole).value<RequestRecord>().id, quint64(3));
+}
+
 void TestUi::totalsPerModel() {
     ModelTotalsModel totals;
     QAbstractItemModelTester tester(&totals, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -192,6 +247,30 @@ void TestUi::modelMapModelEdits() {
     QVERIFY(model.validationError().isEmpty());
 }
 
+void TestUi::modelMapValidation_data() {
+    QTest::addColumn<QList<ModelRule>>("rules");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("empty map") << QList<ModelRule>{} << QString();
+    QTest::newRow("valid") << QList<ModelRule>{{"claude-*haiku*", "qwen2.5:7b", 0, 0},
+                                               {"claude-*", "big", 0, 0}}
+                           << QString();
+    QTest::newRow("no pattern") << QList<ModelRule>{{"claude-*", "big", 0, 0}, {"", "small", 0, 0}}
+                                << "Rule 2 has no Claude model name or glob.";
+    QTest::newRow("no backend model")
+        << QList<ModelRule>{{"claude-haiku", "", 0, 0}} << "Rule 1 (claude-haiku) has no backend model.";
+    QTest::newRow("repeated pattern")
+        << QList<ModelRule>{{"claude-*", "a", 0, 0}, {"claude-opus", "b", 0, 0}, {"claude-*", "c", 0, 0}}
+        << "Rule 3 repeats \"claude-*\" from rule 1 and will never match.";
+}
+
+void TestUi::modelMapValidation() {
+    QFETCH(QList<ModelRule>, rules);
+    QFETCH(QString, expected);
+    ModelMapModel model;
+    model.setRules(rules);
+    QCOMPARE(model.validationError(), expected);
+}
+
 void TestUi::modelMapPageChangesTheConfiguration() {
     AppController &app = makeApp();
     ModelMapPage page(app);
@@ -210,6 +289,52 @@ void TestUi::modelMapPageChangesTheConfiguration() {
     QCOMPARE(saved.modelMap.defaultModel, QString("llama3.1:8b"));
 }
 
+void TestUi::editingTheTableChangesTheConfiguration() {
+    AppController &app = makeApp([](ProxyConfig &c) {
+        c.modelMap.rules = {ModelRule{"claude-*haiku*", "qwen2.5:7b", 0, 0},
+                            ModelRule{"claude-sonnet-*", "qwen2.5-coder:32b", 0, 0}};
+    });
+    ModelMapPage page(app);
+    page.setBackendModels({"llama3.1:8b", "qwen2.5-coder:32b"});
+    page.resize(800, 400);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QTableView *table = page.table();
+
+    // Type a new pattern into the first cell, as a user would.
+    const QModelIndex pattern = page.model()->index(0, ModelMapModel::Pattern);
+    table->setCurrentIndex(pattern);
+    table->edit(pattern);
+    auto *line = table->viewport()->findChild<QLineEdit *>();
+    QVERIFY(line);
+    line->selectAll();
+    QTest::keyClicks(line, "claude-3-5-haiku*");
+    QTest::keyClick(line, Qt::Key_Return);
+    QTRY_COMPARE(app.config().modelMap.rules.at(0).pattern, QString("claude-3-5-haiku*"));
+
+    // The backend model is picked from the fetched list.
+    const QModelIndex backend = page.model()->index(0, ModelMapModel::BackendModel);
+    table->setCurrentIndex(backend);
+    table->edit(backend);
+    auto *combo = table->viewport()->findChild<QComboBox *>();
+    QVERIFY(combo);
+    QCOMPARE(combo->count(), 2);
+    QVERIFY(combo->isEditable()); // ... or typed
+    combo->setCurrentIndex(0);
+    QTest::keyClick(combo, Qt::Key_Return);
+    QTRY_COMPARE(app.config().modelMap.rules.at(0).backendModel, QString("llama3.1:8b"));
+
+    // Reordering: the second rule moves up and now matches first.
+    table->setCurrentIndex(page.model()->index(1, ModelMapModel::Pattern));
+    auto buttons = page.findChildren<QPushButton *>();
+    auto up = std::find_if(buttons.begin(), buttons.end(), [](auto *b) { return b->text() == "Move up"; });
+    QVERIFY(up != buttons.end());
+    (*up)->click();
+    QCOMPARE(app.config().modelMap.rules.at(0).pattern, QString("claude-sonnet-*"));
+    QCOMPARE(app.config().modelMap.resolve("claude-3-5-haiku-20241022")->backendModel,
+             QString("llama3.1:8b"));
+}
+
 void TestUi::invalidRulesAreShownNotApplied() {
     AppController &app = makeApp();
     ModelMapPage page(app);
@@ -222,19 +347,57 @@ void TestUi::invalidRulesAreShownNotApplied() {
     QVERIFY(page.validation()->text().contains("repeats"));
 }
 
+void TestUi::overridesOfThisRunAreNotSaved() {
+    const QString path = m_dir->filePath("settings.ini");
+    {
+        SettingsStore store(path);
+        ProxyConfig saved = store.load();
+        saved.port = 8787;
+        saved.modelMap.defaultModel = "saved-model";
+        store.save(saved);
+    }
+    // As if started with --port 0 and OLLAMA_BASE_URL / an API key in the environment.
+    AppController &app = makeApp([](ProxyConfig &c) {
+        c.port = 0;
+        c.backend.baseUrl = QUrl("http://10.0.0.5:11434");
+        c.backend.apiKey = "from-the-environment";
+    });
+    QCOMPARE(app.profiles().at(0).baseUrl, QUrl("http://10.0.0.5:11434")); // what runs is shown
+
+    app.setModelMap({ModelRule{"claude-*", "edited-model", 0, 0}}, "edited-default");
+    BackendProfile profile = app.profiles().at(0);
+    profile.ollamaContextSize = 65536; // the user edits one field of the overridden profile
+    app.updateProfile(0, profile);
+    QCOMPARE(app.config().backend.ollamaContextSize, 65536);
+    QCOMPARE(app.config().backend.baseUrl, QUrl("http://10.0.0.5:11434"));
+
+    const SettingsStore store(path);
+    const ProxyConfig saved = store.load();
+    QCOMPARE(saved.port, quint16(8787));
+    QCOMPARE(saved.modelMap.defaultModel, QString("edited-default"));
+    QCOMPARE(saved.modelMap.rules.at(0).backendModel, QString("edited-model"));
+    QCOMPARE(saved.backend.ollamaContextSize, 65536);
+    QCOMPARE(saved.backend.baseUrl, QUrl("http://127.0.0.1:11434"));
+    QCOMPARE(saved.backend.apiKey, QString());
+}
+
 void TestUi::trayToggleStartsAndStopsTheProxy() {
     AppController &app = makeApp();
     TrayController tray(app);
-    QSignalSpy states(&app, &AppController::stateChanged);
-    QCOMPARE(tray.toggleAction()->text(), QString("Start proxy"));
+    QCOMPARE(tray.toggleAction()->text(), QString("Start proxy on 127.0.0.1, any free port"));
+    QVERIFY(!tray.copySetupAction()->isEnabled());
     tray.toggleAction()->trigger();
     QTRY_COMPARE(app.state(), AppController::State::Running);
     QVERIFY(app.address().startsWith("http://127.0.0.1:"));
-    QCOMPARE(tray.toggleAction()->text(), QString("Stop proxy"));
+    QCOMPARE(tray.toggleAction()->text(), "Stop proxy on " + app.address());
+    QCOMPARE(app.service().listenAddress(), app.address());
     QVERIFY(tray.copySetupAction()->isEnabled());
+    tray.copySetupAction()->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), ClipboardSetup::setupLine(app.address()));
     tray.toggleAction()->trigger();
     QTRY_COMPARE(app.state(), AppController::State::Stopped);
-    QCOMPARE(tray.toggleAction()->text(), QString("Start proxy"));
+    QVERIFY(!app.service().isRunning());
+    QCOMPARE(tray.toggleAction()->text(), QString("Start proxy on 127.0.0.1, any free port"));
     QVERIFY(!tray.copySetupAction()->isEnabled());
 }
 
@@ -260,13 +423,34 @@ void TestUi::switchingBackendChangesWhereRequestsGo() {
     QCOMPARE(ollama.requests().size(), 1);
     QCOMPARE(openai.requests().size(), 0);
 
+    // A slow answer is in flight on Ollama when the user switches: it finishes there.
+    FakeBackend::Reply slow;
+    slow.text = {"still from ollama"};
+    slow.firstByteDelayMs = 400;
+    ollama.enqueue(slow);
+    QSignalSpy finished(&app, &AppController::requestFinished);
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(app.address() + "/v1/messages"));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+    std::unique_ptr<QNetworkReply> inFlight(network.post(request, messagesBody()));
+    QTRY_COMPARE(ollama.requests().size(), 2);
+
     tray.backendActions().at(1)->trigger(); // the tray's Backend menu
-    QTRY_VERIFY(tray.backendActions().at(1)->isChecked());
+    QVERIFY(tray.backendActions().at(1)->isChecked());
+    QCOMPARE(tray.menu()->actions().at(3)->text(), QString("Backend: OpenAI-compatible (local)"));
     QCOMPARE(app.config().backend.kind, BackendKind::OpenAI);
-    QTest::qWait(50); // the new configuration reaches the worker thread
+    QTRY_VERIFY(inFlight->isFinished());
+    QCOMPARE(inFlight->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QVERIFY(inFlight->readAll().contains("still from ollama"));
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.at(0).at(0).value<RequestRecord>().backendName, QString("Ollama (local)"));
+    QCOMPARE(openai.requests().size(), 0);
+
     QCOMPARE(post(app.address()), 200);
     QCOMPARE(openai.requests().size(), 1);
-    QCOMPARE(ollama.requests().size(), 1);
+    QCOMPARE(openai.requests().at(0).path, QByteArray("/v1/chat/completions"));
+    QCOMPARE(ollama.requests().size(), 2);
+    QCOMPARE(ollama.requests().at(0).path, QByteArray("/api/chat"));
     QCOMPARE(SettingsStore(m_dir->filePath("settings.ini")).activeProfileIndex(), 1);
 }
 
@@ -286,12 +470,144 @@ void TestUi::portInUseIsShownInWords() {
     QCOMPARE(window.toggleButton()->text(), QString("Start proxy"));
 }
 
+void TestUi::badUrlAndFailingBackendAreShownInWords() {
+    QTcpServer closed; // a port nobody listens on
+    QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+    const quint16 deadPort = closed.serverPort();
+    closed.close();
+    AppController &app = makeApp();
+    BackendsPage page(app);
+    page.list()->setCurrentRow(0);
+    const QUrl before = app.profiles().at(0).baseUrl;
+
+    page.baseUrl()->setText("localhost:11434");
+    page.testButton()->click();
+    QCOMPARE(page.testResult()->text(),
+             QString("<span style='color:#c0392b'>'localhost:11434' is not an http(s) URL, "
+                     "e.g. http://127.0.0.1:11434</span>"));
+    QCOMPARE(app.profiles().at(0).baseUrl, before); // not applied
+
+    page.baseUrl()->setText(QString("http://127.0.0.1:%1").arg(deadPort));
+    page.testButton()->click();
+    QCOMPARE(app.config().backend.baseUrl, QUrl(QString("http://127.0.0.1:%1").arg(deadPort)));
+    QTRY_VERIFY(page.testResult()->text().contains("could not connect"));
+    QVERIFY(page.testResult()->text().contains(QString("127.0.0.1:%1").arg(deadPort)));
+    QVERIFY(page.testResult()->text().contains("connection refused"));
+}
+
+void TestUi::setupLine_data() {
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<ClipboardSetup::Shell>("shell");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("posix") << "http://127.0.0.1:8787" << ClipboardSetup::Shell::Posix
+                           << "export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay";
+    QTest::newRow("posix, other port")
+        << "http://127.0.0.1:40123" << ClipboardSetup::Shell::Posix
+        << "export ANTHROPIC_BASE_URL=http://127.0.0.1:40123 ANTHROPIC_API_KEY=modelrelay";
+    QTest::newRow("posix, IPv6 host")
+        << "http://[::1]:8787" << ClipboardSetup::Shell::Posix
+        << "export ANTHROPIC_BASE_URL=http://[::1]:8787 ANTHROPIC_API_KEY=modelrelay";
+    QTest::newRow("powershell")
+        << "http://127.0.0.1:8787" << ClipboardSetup::Shell::PowerShell
+        << "$env:ANTHROPIC_BASE_URL=\"http://127.0.0.1:8787\"; $env:ANTHROPIC_API_KEY=\"modelrelay\"";
+}
+
 void TestUi::setupLine() {
-    QCOMPARE(ClipboardSetup::setupLine("http://127.0.0.1:8787", ClipboardSetup::Shell::Posix),
-             QString("export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay"));
-    QCOMPARE(
-        ClipboardSetup::setupLine("http://127.0.0.1:8787", ClipboardSetup::Shell::PowerShell),
-        QString("$env:ANTHROPIC_BASE_URL=\"http://127.0.0.1:8787\"; $env:ANTHROPIC_API_KEY=\"modelrelay\""));
+    QFETCH(QString, address);
+    QFETCH(ClipboardSetup::Shell, shell);
+    QFETCH(QString, expected);
+    QCOMPARE(ClipboardSetup::setupLine(address, shell), expected);
+}
+
+void TestUi::secondInstanceAsksTheFirstToShow() {
+    const QString key = "test-" + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    SingleInstance first(key);
+    QVERIFY(first.claim());
+    QVERIFY(QFile::exists(first.lockFilePath()));
+    QSignalSpy shown(&first, &SingleInstance::showRequested);
+    SingleInstance second(key);
+    QVERIFY(!second.claim());
+    QTRY_COMPARE(shown.size(), 1);
+    SingleInstance other("test-" + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    QVERIFY(other.claim()); // another user's (or settings file's) instance is independent
+}
+
+void TestUi::staleLockIsRecovered() {
+    const QString key = "test-" + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    SingleInstance instance(key);
+    // What a crashed instance leaves behind: a lock naming a process that no longer runs
+    // (PIDs never reach 2^30 on Linux; 4194304 is the ceiling).
+    QFile leftover(instance.lockFilePath());
+    QVERIFY(leftover.open(QIODevice::WriteOnly));
+    leftover.write("1073741823\nmodelrelay\n\n");
+    leftover.close();
+    QVERIFY(instance.claim());
+    QFile lock(instance.lockFilePath());
+    QVERIFY(lock.open(QIODevice::ReadOnly));
+    QCOMPARE(lock.readLine().trimmed(), QByteArray::number(QCoreApplication::applicationPid()));
+}
+
+void TestUi::aboutNamesTheLicence() {
+    AppController &app = makeApp();
+    RequestLogModel log;
+    ModelTotalsModel totals;
+    MainWindow window(app, &log, &totals);
+    AboutDialog *about = window.showAbout();
+    const QString text = about->description()->text();
+    QVERIFY(text.contains("GNU General Public License v3.0"));
+    QVERIFY(text.contains("<a href='license'>LICENSE</a>"));
+    QVERIFY(AboutDialog::licenseText().startsWith("                    GNU GENERAL PUBLIC LICENSE\n"
+                                                  "                       Version 3, 29 June 2007"));
+    about->adjustSize();
+    saveScreenshot(about, "about.png");
+    about->showLicense();
+    auto *licence = about->findChild<QPlainTextEdit *>();
+    QVERIFY(licence);
+    QVERIFY(licence->toPlainText().contains("Version 3, 29 June 2007"));
+}
+
+void TestUi::trayIconsReadableAt16px() {
+    struct Case {
+        AppController::State state;
+        QColor fill;
+        QPoint glyph; // a pixel of the white glyph at 16 px
+    };
+    // Running and stopped show the relay glyph (its left node); an error shows "!" (its bar).
+    const QList<Case> cases = {{AppController::State::Running, QColor("#2e9e4f"), QPoint(4, 8)},
+                               {AppController::State::Stopped, QColor("#8a8f98"), QPoint(4, 8)},
+                               {AppController::State::Starting, QColor("#8a8f98"), QPoint(4, 8)},
+                               {AppController::State::Failed, QColor("#d0342c"), QPoint(7, 5)}};
+    // One strip per panel colour, icons at 16 px (and 22/32 as panels use), for a person to look at.
+    const QList<QColor> panels = {QColor("#f5f5f5"), QColor("#2b2b2b")};
+    QImage strip(3 * 40 * cases.size() + 8, 40 * panels.size(), QImage::Format_ARGB32);
+    QPainter painter(&strip);
+    for (int p = 0; p < panels.size(); ++p) {
+        painter.fillRect(0, 40 * p, strip.width(), 40, panels.at(p));
+        for (int c = 0; c < cases.size(); ++c) {
+            const QIcon icon = TrayController::iconFor(cases.at(c).state);
+            int x = 8 + c * 120;
+            for (int size : {16, 22, 32}) {
+                painter.drawPixmap(x, 40 * p + (40 - size) / 2, icon.pixmap(size, size));
+                x += size + 8;
+            }
+        }
+    }
+    painter.end();
+    QDir().mkpath(MODELRELAY_TEST_OUTPUT_DIR);
+    QVERIFY(strip.save(QDir(MODELRELAY_TEST_OUTPUT_DIR).filePath("tray-icons.png")));
+
+    for (const Case &c : cases) {
+        const QImage image = TrayController::iconFor(c.state).pixmap(16, 16).toImage();
+        QCOMPARE(image.size(), QSize(16, 16)); // the SVG plugin rendered it
+        // An opaque badge in the state's colour with a white glyph: readable on light and dark panels.
+        const QColor badge = image.pixelColor(1, 8);
+        QVERIFY2(qAbs(badge.red() - c.fill.red()) < 24 && qAbs(badge.green() - c.fill.green()) < 24 &&
+                     qAbs(badge.blue() - c.fill.blue()) < 24 && badge.alpha() == 255,
+                 qPrintable(badge.name(QColor::HexArgb)));
+        const QColor glyph = image.pixelColor(c.glyph);
+        QVERIFY2(glyph.red() > 230 && glyph.green() > 230 && glyph.blue() > 230,
+                 qPrintable(glyph.name(QColor::HexArgb)));
+    }
 }
 
 void TestUi::screenshots() {
@@ -316,10 +632,46 @@ void TestUi::screenshots() {
     for (int i = 0; i < 3; ++i)
         QCOMPARE(post(app.address()), 200);
     QTRY_COMPARE(log.rowCount(), 3);
+    // Add what a real session also shows: a long streamed turn, a backend failure, a token count.
+    RequestRecord streamed = record(4);
+    RequestRecord haiku = record(5, "claude-haiku-4-5", 200);
+    haiku.backendModel = "qwen2.5:7b";
+    haiku.estimatedInputTokens = 412;
+    haiku.inputTokens = 398;
+    haiku.outputTokens = 9;
+    haiku.timeToFirstTokenMs = 95;
+    haiku.durationMs = 180;
+    haiku.stream = false;
+    RequestRecord failed = record(6, "claude-sonnet-4-5", 502);
+    failed.inputTokens.reset();
+    failed.outputTokens.reset();
+    failed.timeToFirstTokenMs = -1;
+    failed.durationMs = 15;
+    failed.error = "The backend refused the connection (http://127.0.0.1:11434/api/chat).";
+    failed.stopReason.clear();
+    failed.backendName = "Ollama (local)";
+    failed.notes = {"max_tokens 32000 capped to 8192 (model rule claude-sonnet-*)"};
+    RequestRecord count = record(7);
+    count.endpoint = "count_tokens";
+    count.inputTokens.reset();
+    count.outputTokens.reset();
+    count.timeToFirstTokenMs = -1;
+    count.durationMs = 2;
+    for (const RequestRecord &r : {streamed, haiku, failed, count}) {
+        log.add(r);
+        totals.add(r);
+    }
+    log.flush();
     window.requestsPage()->table()->selectRow(2);
     QVERIFY(window.requestsPage()->details()->toPlainText().contains("qwen2.5-coder:32b"));
     QVERIFY(!window.requestsPage()->details()->toPlainText().contains("sk-do-not-show-me"));
     saveScreenshot(&window, "main-window-requests.png");
+    window.requestsPage()->table()->selectRow(5);
+    QVERIFY(window.requestsPage()->details()->toPlainText().contains(
+        "Error: The backend refused the connection (http://127.0.0.1:11434/api/chat)."));
+    QVERIFY(window.requestsPage()->details()->toPlainText().contains(
+        "  • max_tokens 32000 capped to 8192 (model rule claude-sonnet-*)"));
+    saveScreenshot(&window, "main-window-requests-error.png");
 
     window.tabs()->setCurrentWidget(window.modelMapPage());
     window.modelMapPage()->setBackendModels({"llama3.1:8b", "qwen2.5-coder:32b", "qwen2.5:7b"});
@@ -331,6 +683,10 @@ void TestUi::screenshots() {
     window.backendsPage()->testButton()->click();
     QTRY_VERIFY(window.backendsPage()->testResult()->text().contains("fake-model:latest"));
     saveScreenshot(&window, "main-window-backends.png");
+
+    TrayController tray(app);
+    tray.menu()->adjustSize();
+    saveScreenshot(tray.menu(), "tray-menu.png");
 }
 
 QTEST_MAIN(TestUi)

@@ -37,7 +37,11 @@ QVariant ModelTotalsModel::data(const QModelIndex &index, int role) const {
 }
 
 QVariant ModelTotalsModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole && section == Input)
+        return tr("As reported by the backend; estimated for answered requests it reported none for");
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case Model:
@@ -71,7 +75,9 @@ void ModelTotalsModel::add(const RequestRecord &record) {
     ++t.requests;
     if (record.status >= 400 || !record.error.isEmpty())
         ++t.errors;
-    t.input += record.inputTokens.value_or(record.estimatedInputTokens);
+    // When the backend reports no usage, the estimate stands in, but only for answered requests.
+    const bool answered = record.status < 400 && record.error.isEmpty();
+    t.input += record.inputTokens.value_or(answered ? record.estimatedInputTokens : 0);
     t.output += record.outputTokens.value_or(0);
     emit dataChanged(index(row, Requests), index(row, Output));
 }

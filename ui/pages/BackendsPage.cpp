@@ -94,7 +94,8 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     connect(m_maxTokens, &QSpinBox::editingFinished, this, &BackendsPage::saveEdits);
     connect(m_use, &QPushButton::clicked, this, [this] { m_app.setActiveProfile(m_list->currentRow()); });
     connect(m_test, &QPushButton::clicked, this, [this] {
-        saveEdits();
+        if (!saveEdits())
+            return; // the form's problem is on screen; testing the old address would hide it
         m_result->setText(tr("Asking the backend for its models…"));
         m_lister->list(m_app.profiles().value(m_list->currentRow()));
     });
@@ -160,10 +161,10 @@ void BackendsPage::showProfile(int row) {
     m_loading = false;
 }
 
-void BackendsPage::saveEdits() {
+bool BackendsPage::saveEdits() {
     const int row = m_list->currentRow();
     if (m_loading || row < 0)
-        return;
+        return false;
     BackendProfile p = m_app.profiles().value(row);
     const QUrl url(m_url->text().trimmed(), QUrl::StrictMode);
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
@@ -171,7 +172,7 @@ void BackendsPage::saveEdits() {
         m_result->setText(
             tr("<span style='color:#c0392b'>'%1' is not an http(s) URL, e.g. http://127.0.0.1:11434</span>")
                 .arg(m_url->text().toHtmlEscaped()));
-        return;
+        return false;
     }
     p.name = m_name->text().trimmed().isEmpty() ? p.name : m_name->text().trimmed();
     p.kind = BackendKind(m_kind->currentData().toInt());
@@ -181,6 +182,7 @@ void BackendsPage::saveEdits() {
     p.maxOutputTokens = m_maxTokens->value();
     m_context->setEnabled(p.kind == BackendKind::Ollama);
     m_app.updateProfile(row, p);
+    return true;
 }
 
 } // namespace modelrelay

@@ -34,7 +34,7 @@ signals:
 private:
     void reloadList();
     void showProfile(int row);
-    void saveEdits();
+    bool saveEdits(); // false when the form holds something unusable (and says so)
 
     AppController &m_app;
     QListWidget *m_list;

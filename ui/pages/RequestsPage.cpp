@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
@@ -27,13 +28,27 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fixed widths sized for large values: contents-sized columns would be measured on the rows
+    // present at layout time and then jump (or elide) while the log fills.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Model, QHeaderView::Stretch);
-    // Contents-sized columns are measured on the rows present at layout time; the clock column
-    // must fit "00:00:00" before the first request arrives.
-    m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Time, QHeaderView::Fixed);
-    m_table->setColumnWidth(RequestLogModel::Time,
-                            m_table->fontMetrics().horizontalAdvance(QStringLiteral("00:00:00")) + 16);
+    const QLocale locale;
+    const QList<std::pair<int, QString>> widest = {
+        {RequestLogModel::Time, QStringLiteral("00:00:00")},
+        {RequestLogModel::Mode, tr("stream")},
+        {RequestLogModel::Status, QStringLiteral("529")},
+        {RequestLogModel::EstimatedInput, locale.toString(888888)},
+        {RequestLogModel::Input, locale.toString(888888)},
+        {RequestLogModel::Output, locale.toString(88888)},
+        {RequestLogModel::FirstToken, QStringLiteral("88888 ms")},
+        {RequestLogModel::Duration, QStringLiteral("888.88 s")},
+    };
+    const QFontMetrics headerMetrics = m_table->horizontalHeader()->fontMetrics();
+    for (const auto &[column, sample] : widest) {
+        const QString title = log->headerData(column, Qt::Horizontal).toString();
+        m_table->setColumnWidth(column, qMax(headerMetrics.horizontalAdvance(title) + 16,
+                                             m_table->fontMetrics().horizontalAdvance(sample) + 16));
+    }
     m_table->setWordWrap(false);
 
     m_details->setReadOnly(true);
@@ -72,8 +87,8 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     auto *bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(detailsBox);
     bottom->addWidget(totalsBox);
-    bottom->setStretchFactor(0, 3);
-    bottom->setStretchFactor(1, 2);
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_table);
     split->addWidget(bottom);
@@ -98,27 +113,31 @@ void RequestsPage::showDetails() {
         m_details->clear();
         return;
     }
-    const RequestRecord r = m_log->record(current.row());
-    auto tokens = [](const std::optional<int> &v) { return v ? QString::number(*v) : tr("not reported"); };
+    const RequestRecord &r = m_log->record(current.row());
+    const QLocale locale;
+    auto tokens = [&locale](const std::optional<int> &v) {
+        return v ? locale.toString(*v) : tr("not reported");
+    };
     QStringList lines;
     lines << tr("Request #%1 at %2").arg(r.id).arg(r.startedAt.toString(Qt::ISODateWithMs));
+    // What went wrong first: it is what the user selected the row for.
+    if (!r.error.isEmpty())
+        lines << tr("Error: %1").arg(r.error) << QString();
     lines << tr("Endpoint:        %1").arg(r.endpoint);
     lines << tr("Client model:    %1").arg(r.clientModel);
-    lines << tr("Backend model:   %1, on %2")
-                 .arg(r.backendModel.isEmpty() ? tr("none") : r.backendModel, r.backendName);
+    const QString backendModel = r.backendModel.isEmpty() ? tr("none") : r.backendModel;
+    lines << (r.backendName.isEmpty() ? tr("Backend model:   %1").arg(backendModel)
+                                      : tr("Backend model:   %1, on %2").arg(backendModel, r.backendName));
     lines << tr("Mode:            %1").arg(r.stream ? tr("streaming (SSE)") : tr("JSON"));
     lines << tr("HTTP status:     %1").arg(r.status);
     lines << tr("Input tokens:    ~%1 estimated, %2 by the backend")
-                 .arg(r.estimatedInputTokens)
-                 .arg(tokens(r.inputTokens));
+                 .arg(locale.toString(r.estimatedInputTokens), tokens(r.inputTokens));
     lines << tr("Output tokens:   %1").arg(tokens(r.outputTokens));
     lines << tr("First token:     %1")
                  .arg(r.timeToFirstTokenMs >= 0 ? tr("%1 ms").arg(r.timeToFirstTokenMs) : tr("none"));
     lines << tr("Duration:        %1 ms").arg(r.durationMs);
     if (!r.stopReason.isEmpty())
         lines << tr("Stop reason:     %1").arg(r.stopReason);
-    if (!r.error.isEmpty())
-        lines << QString() << tr("Error: %1").arg(r.error);
     if (!r.notes.isEmpty()) {
         lines << QString() << tr("Notes:");
         for (const QString &note : r.notes)

@@ -122,13 +122,19 @@ void OpenAiStreamDecoder::handleToolCalls(const QJsonArray &calls, std::vector<S
         const QString id = call.value("id"_L1).toString();
         const QString name = function.value("name"_L1).toString();
 
-        auto found = std::find(m_toolIndices.begin(), m_toolIndices.end(), backendIndex);
-        const int ourIndex = int(found - m_toolIndices.begin());
-        if (found == m_toolIndices.end()) {
-            m_toolIndices.push_back(backendIndex);
+        auto seen = std::find_if(m_toolCalls.begin(), m_toolCalls.end(),
+                                 [&](const ToolCallSeen &t) { return t.backendIndex == backendIndex; });
+        const int ourIndex = int(seen - m_toolCalls.begin());
+        if (seen == m_toolCalls.end()) {
+            m_toolCalls.push_back({backendIndex, id, name});
             out.push_back(StreamDelta::toolCallBegin(ourIndex, id, name));
-        } else if (!id.isEmpty() || !name.isEmpty()) {
-            out.push_back(StreamDelta::toolCallBegin(ourIndex, id, name));
+        } else if ((!id.isEmpty() && id != seen->id) || (!name.isEmpty() && name != seen->name)) {
+            // Late id or name. Servers that repeat them in every fragment must not restart the call.
+            if (!id.isEmpty())
+                seen->id = id;
+            if (!name.isEmpty())
+                seen->name = name;
+            out.push_back(StreamDelta::toolCallBegin(ourIndex, seen->id, seen->name));
         }
         const QString arguments = function.value("arguments"_L1).toString();
         if (!arguments.isEmpty())

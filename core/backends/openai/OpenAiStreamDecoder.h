@@ -21,8 +21,14 @@ private:
     void handleChunk(const QJsonObject &chunk, std::vector<StreamDelta> &out);
     void handleToolCalls(const QJsonArray &calls, std::vector<StreamDelta> &out);
 
+    struct ToolCallSeen {
+        int backendIndex; // tool_calls[].index as the backend numbers it
+        QString id;
+        QString name;
+    };
+
     LineBuffer m_lines;
-    std::vector<int> m_toolIndices; // backend tool_calls[].index, in order of first appearance
+    std::vector<ToolCallSeen> m_toolCalls; // in order of first appearance: our index is the position
     bool m_finishSent = false;
     bool m_done = false;
     int m_skippedLines = 0;

@@ -10,13 +10,27 @@ private slots:
     void version() {
         const auto [code, out, err] = run({"--version"});
         QCOMPARE(code, 0);
-        QCOMPARE(out.trimmed(), QByteArray("ModelRelay " MODELRELAY_VERSION));
+        QCOMPARE(out, QByteArray("ModelRelay " MODELRELAY_VERSION "\n"));
+    }
+    void help_data() {
+        QTest::addColumn<QString>("flag");
+        QTest::addColumn<QString>("env");
+        QTest::newRow("--help") << "--help"
+                                << "";
+        QTest::newRow("-h") << "-h"
+                            << "";
+        QTest::newRow("--help despite a bad PORT") << "--help"
+                                                   << "PORT=abc";
     }
     void help() {
-        const auto [code, out, err] = run({"--help"});
+        QFETCH(QString, flag);
+        QFETCH(QString, env);
+        const auto [code, out, err] = run({flag}, env);
         QCOMPARE(code, 0);
+        QVERIFY(out.startsWith("Usage: modelrelay [options]\n"));
         QVERIFY(out.contains("PROVIDER_BASE_URL"));
         QVERIFY(out.contains("--headless"));
+        QCOMPARE(err, QByteArray());
     }
     void badConfigurationExitsWithTwo_data() {
         QTest::addColumn<QStringList>("args");

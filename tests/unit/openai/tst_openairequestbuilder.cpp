@@ -14,6 +14,9 @@ private slots:
     void golden();
     void capsMaxTokensWithANote();
     void requestLineAndHeaders();
+    void recordedRequestShape_data();
+    void recordedRequestShape();
+    void countTokensBody();
     void recordedRequests();
 };
 
@@ -164,6 +167,92 @@ void TestOpenAiRequestBuilder::requestLineAndHeaders() {
     QVERIFY(out.headers.contains(qMakePair(QByteArray("Authorization"), QByteArray("Bearer sk-test"))));
     QVERIFY(!out.body.contains('\n'));
     QCOMPARE(object(out.body).value("model").toString(), QString("local-model"));
+}
+
+void TestOpenAiRequestBuilder::recordedRequestShape_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<bool>("requireMaxTokens");
+    QTest::addColumn<QString>("inlineSystemStart");
+    QTest::addColumn<int>("toolCount");
+    const QString agents = QStringLiteral("Available agent types for the Agent tool:");
+    const QString environment = QStringLiteral("# Environment\nYou have been invoked");
+    QTest::newRow("2.1.197 first turn") << "v2.1.197-first-turn" << true << agents << 24;
+    QTest::newRow("2.1.197 tool result") << "v2.1.197-tool-result-turn" << true << agents << 24;
+    QTest::newRow("2.1.331 first turn") << "v2.1.331-first-turn" << true << environment << 12;
+    QTest::newRow("2.1.331 interactive") << "v2.1.331-interactive-first-turn" << true << environment << 13;
+    QTest::newRow("2.1.331 parallel")
+        << "v2.1.331-thinking-parallel-tool-results" << true << environment << 12;
+    QTest::newRow("2.1.331 title") << "v2.1.331-title-request" << true << QString() << 0;
+    QTest::newRow("2.1.331 tool result") << "v2.1.331-tool-result-turn" << true << environment << 12;
+}
+
+// Every recorded request: one system message, first, holding the inline system text but not the
+// billing line; function tools; every tool message answers a tool call made before it.
+void TestOpenAiRequestBuilder::recordedRequestShape() {
+    QFETCH(QString, file);
+    QFETCH(bool, requireMaxTokens);
+    QFETCH(QString, inlineSystemStart);
+    QFETCH(int, toolCount);
+    QFile f(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/") + file + QStringLiteral(".request.json"));
+    QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+    ParseOptions options;
+    options.requireMaxTokens = requireMaxTokens;
+    auto result = RequestParser::parse(f.readAll(), options);
+    QVERIFY(std::holds_alternative<MessageRequest>(result));
+    const QJsonObject body =
+        OpenAiRequestBuilder::buildBody(std::get<MessageRequest>(result), kTarget, BackendProfile{}, nullptr);
+
+    const QJsonArray messages = body.value("messages").toArray();
+    QVERIFY(messages.size() >= 2);
+    const QJsonObject system = messages.at(0).toObject();
+    QCOMPARE(system.value("role").toString(), QString("system"));
+    const QString systemText = system.value("content").toString();
+    QVERIFY2(systemText.startsWith("You are "),
+             "the identity line should lead once the billing line is gone");
+    QVERIFY(!systemText.contains("x-anthropic-billing-header"));
+    if (!inlineSystemStart.isEmpty())
+        QVERIFY2(systemText.contains(inlineSystemStart), "inline system message not merged");
+
+    QSet<QString> callIds;
+    for (qsizetype i = 1; i < messages.size(); ++i) {
+        const QJsonObject message = messages.at(i).toObject();
+        const QString role = message.value("role").toString();
+        QVERIFY2(role == "user" || role == "assistant" || role == "tool", qPrintable(role));
+        for (const QJsonValue &call : message.value("tool_calls").toArray())
+            callIds.insert(call.toObject().value("id").toString());
+        if (role == "tool")
+            QVERIFY(callIds.contains(message.value("tool_call_id").toString()));
+    }
+
+    const QJsonArray tools = body.value("tools").toArray();
+    QCOMPARE(tools.size(), toolCount);
+    for (const QJsonValue &tool : tools) {
+        QCOMPARE(tool.toObject().value("type").toString(), QString("function"));
+        QVERIFY(!tool.toObject().value("function").toObject().value("name").toString().isEmpty());
+        QCOMPARE(tool.toObject().value("function").toObject().value("parameters").toObject().value("type"),
+                 QJsonValue("object"));
+    }
+    QVERIFY(!body.contains("thinking"));
+    QVERIFY(!body.contains("reasoning_effort"));
+}
+
+// The count_tokens body has no system prompt and no max_tokens: it still translates, without a
+// system message and without a max_tokens field.
+void TestOpenAiRequestBuilder::countTokensBody() {
+    QFile f(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/v2.1.331-count-tokens.request.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    ParseOptions options;
+    options.requireMaxTokens = false;
+    auto result = RequestParser::parse(f.readAll(), options);
+    QVERIFY(std::holds_alternative<MessageRequest>(result));
+    const QJsonObject body =
+        OpenAiRequestBuilder::buildBody(std::get<MessageRequest>(result), kTarget, BackendProfile{}, nullptr);
+    const QJsonArray messages = body.value("messages").toArray();
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages.at(0).toObject().value("role").toString(), QString("user"));
+    QVERIFY(messages.at(0).toObject().value("content").toString().startsWith("When you use a pronoun"));
+    QVERIFY(!body.contains("max_tokens"));
+    QVERIFY(!body.contains("tools"));
 }
 
 void TestOpenAiRequestBuilder::recordedRequests() {

@@ -11,6 +11,7 @@ class TestOpenAiStreamDecoder : public QObject {
 private slots:
     void decodes_data();
     void decodes();
+    void countsSkippedLines();
 };
 
 namespace {
@@ -74,6 +75,24 @@ void TestOpenAiStreamDecoder::decodes_data() {
                R"({"tool_calls":[{"id":"z","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"ls\"}"}}]})") +
                chunk("{}", "\"tool_calls\"") + kDone
         << QStringList{"begin:0:z:Bash", R"(args:0:{"command":"ls"})", "finish:tool_use"} << "";
+    QTest::newRow("arguments empty then full")
+        << chunk(
+               R"({"tool_calls":[{"index":0,"id":"e","type":"function","function":{"name":"Write","arguments":""}}]})") +
+               chunk(R"({"tool_calls":[{"index":0,"function":{"arguments":"{\"path\":\"/ö\"}"}}]})") +
+               chunk("{}", "\"tool_calls\"") + kDone
+        << QStringList{"begin:0:e:Write", R"(args:0:{"path":"/ö"})", "finish:tool_use"} << "";
+    QTest::newRow("id and name repeated in every fragment")
+        << chunk(R"({"tool_calls":[{"index":0,"id":"r","function":{"name":"Grep","arguments":"{\"a\""}}]})") +
+               chunk(
+                   R"({"tool_calls":[{"index":0,"id":"r","function":{"name":"Grep","arguments":":1}"}}]})") +
+               chunk("{}", "\"tool_calls\"") + kDone
+        << QStringList{"begin:0:r:Grep", R"(args:0:{"a":1})", "finish:tool_use"} << "";
+    QTest::newRow("name and id arrive in a later fragment")
+        << chunk(R"({"tool_calls":[{"index":3,"function":{"arguments":""}}]})") +
+               chunk(R"({"tool_calls":[{"index":3,"function":{"name":"Ls"}}]})") +
+               chunk(R"({"tool_calls":[{"index":3,"id":"late","function":{"arguments":"{}"}}]})") +
+               chunk("{}", "\"tool_calls\"") + kDone
+        << QStringList{"begin:0::", "begin:0::Ls", "begin:0:late:Ls", "args:0:{}", "finish:tool_use"} << "";
     QTest::newRow("usage only last chunk, no DONE")
         << chunk(R"({"content":"x"})") + chunk("{}", "\"length\"") + kUsage
         << QStringList{"text:x", "finish:max_tokens", "usage:in=31,out=9,cached=16"} << "";
@@ -126,6 +145,18 @@ void TestOpenAiStreamDecoder::decodes() {
     QCOMPARE(whole.deltas, expected);
     QCOMPARE(whole.backendError, backendError);
     QVERIFY2(disagreement.isEmpty(), qPrintable(disagreement));
+}
+
+void TestOpenAiStreamDecoder::countsSkippedLines() {
+    OpenAiStreamDecoder decoder;
+    std::vector<StreamDelta> out;
+    decoder.feed("data: {not json\n\ndata: [1,2]\n\n: fine\n", out);
+    decoder.feed(chunk(R"({"content":"ok"})"), out);
+    decoder.feed("data: {\"trunc", out);
+    decoder.finish(out);
+    QCOMPARE(decoder.skippedLines(), 3);
+    QCOMPARE(describeMerged(out), QStringList{"text:ok"});
+    QVERIFY(decoder.backendError().isEmpty());
 }
 
 QTEST_APPLESS_MAIN(TestOpenAiStreamDecoder)
