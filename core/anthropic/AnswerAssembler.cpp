@@ -121,6 +121,21 @@ StopReason AnswerAssembler::stopReason() const {
     return m_stopReason;
 }
 
+QJsonObject AnswerAssembler::usageJson(std::optional<int> inputFallback) const {
+    QJsonObject usage{{u"output_tokens"_s, m_usage.outputTokens.value_or(m_estimatedOutputTokens)}};
+    if (const std::optional<int> input = m_usage.inputTokens ? m_usage.inputTokens : inputFallback)
+        usage.insert(u"input_tokens"_s, *input);
+    if (m_usage.cacheReadInputTokens)
+        usage.insert(u"cache_read_input_tokens"_s, *m_usage.cacheReadInputTokens);
+    return usage;
+}
+
+QJsonValue AnswerAssembler::stopSequenceJson() const {
+    return stopReason() == StopReason::StopSequence && !m_stopSequence.isEmpty()
+               ? QJsonValue(m_stopSequence)
+               : QJsonValue(QJsonValue::Null);
+}
+
 std::optional<ApiError> AnswerAssembler::complete() {
     if (!m_finished) {
         closeOpenBlock();

@@ -45,6 +45,12 @@ public:
     StopReason stopReason() const;
     QString stopSequence() const { return m_stopSequence; }
 
+    // The closing "usage" object: reported counts, estimates where the backend gave none
+    // (input_tokens only when reported or an inputFallback is given).
+    QJsonObject usageJson(std::optional<int> inputFallback) const;
+    // "stop_sequence": the matched sequence when the answer stopped on one, else null.
+    QJsonValue stopSequenceJson() const;
+
 private:
     enum class Open { None, Text, Thinking };
     struct ToolCall {

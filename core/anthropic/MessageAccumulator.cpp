@@ -82,20 +82,14 @@ std::variant<QByteArray, ApiError> MessageAccumulator::finish() const {
         d->result = *error;
         return *error;
     }
-    const Usage reported = d->assembler.reportedUsage();
-    QJsonObject usage{
-        {u"input_tokens"_s, reported.inputTokens.value_or(d->estimatedInputTokens)},
-        {u"output_tokens"_s, reported.outputTokens.value_or(d->assembler.estimatedOutputTokens())}};
-    if (reported.cacheReadInputTokens)
-        usage.insert(u"cache_read_input_tokens"_s, *reported.cacheReadInputTokens);
-    const StopReason reason = d->assembler.stopReason();
-    const QJsonValue sequence = reason == StopReason::StopSequence && !d->assembler.stopSequence().isEmpty()
-                                    ? QJsonValue(d->assembler.stopSequence())
-                                    : QJsonValue(QJsonValue::Null);
-    const QJsonObject message{{u"id"_s, d->messageId},         {u"type"_s, u"message"_s},
-                              {u"role"_s, u"assistant"_s},     {u"model"_s, d->clientModel},
-                              {u"content"_s, d->sink.content}, {u"stop_reason"_s, stopReasonName(reason)},
-                              {u"stop_sequence"_s, sequence},  {u"usage"_s, usage}};
+    const QJsonObject message{{u"id"_s, d->messageId},
+                              {u"type"_s, u"message"_s},
+                              {u"role"_s, u"assistant"_s},
+                              {u"model"_s, d->clientModel},
+                              {u"content"_s, d->sink.content},
+                              {u"stop_reason"_s, stopReasonName(d->assembler.stopReason())},
+                              {u"stop_sequence"_s, d->assembler.stopSequenceJson()},
+                              {u"usage"_s, d->assembler.usageJson(d->estimatedInputTokens)}};
     d->result = QJsonDocument(message).toJson(QJsonDocument::Compact);
     return *d->result;
 }

@@ -129,18 +129,10 @@ QByteArray StreamEncoder::finish() {
     d->complete = true;
     bytes += d->take();
 
-    const Usage reported = d->assembler.reportedUsage();
-    QJsonObject usage{
-        {u"output_tokens"_s, reported.outputTokens.value_or(d->assembler.estimatedOutputTokens())}};
-    if (reported.inputTokens)
-        usage.insert(u"input_tokens"_s, *reported.inputTokens);
-    if (reported.cacheReadInputTokens)
-        usage.insert(u"cache_read_input_tokens"_s, *reported.cacheReadInputTokens);
-    const StopReason reason = d->assembler.stopReason();
-    const QJsonValue sequence = reason == StopReason::StopSequence && !d->assembler.stopSequence().isEmpty()
-                                    ? QJsonValue(d->assembler.stopSequence())
-                                    : QJsonValue(QJsonValue::Null);
-    const QJsonObject delta{{u"stop_reason"_s, stopReasonName(reason)}, {u"stop_sequence"_s, sequence}};
+    const QJsonObject delta{{u"stop_reason"_s, stopReasonName(d->assembler.stopReason())},
+                            {u"stop_sequence"_s, d->assembler.stopSequenceJson()}};
+    // input_tokens only when the backend reported it: message_start already carried the estimate.
+    const QJsonObject usage = d->assembler.usageJson(std::nullopt);
     bytes += event("message_delta",
                    QJsonObject{{u"type"_s, u"message_delta"_s}, {u"delta"_s, delta}, {u"usage"_s, usage}});
     bytes += event("message_stop", QJsonObject{{u"type"_s, u"message_stop"_s}});
