@@ -1,6 +1,8 @@
 #include "anthropic/RequestParser.h"
 #include "backends/ollama/OllamaRequestBuilder.h"
 
+#include <QDir>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QtTest>
@@ -14,7 +16,10 @@ private slots:
     void golden();
     void contextAndCaps();
     void requestLineAndHeaders();
+    void recordedRequests_data();
     void recordedRequests();
+    void recordedFirstTurn();
+    void recordedParallelToolResults();
 };
 
 namespace {
@@ -136,28 +141,99 @@ void TestOllamaRequestBuilder::requestLineAndHeaders() {
     QVERIFY(out.headers.contains(qMakePair(QByteArray("Authorization"), QByteArray("Bearer secret"))));
 }
 
-void TestOllamaRequestBuilder::recordedRequests() {
-    const QString dir = QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/");
-    auto load = [&](const char *name) {
-        QFile f(dir + QLatin1String(name));
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("missing %s", name);
-        return OllamaRequestBuilder::buildBody(parsed(f.readAll()), kTarget, BackendProfile{}, nullptr);
-    };
-    const QJsonObject first = load("v2.1.197-first-turn.request.json");
-    QCOMPARE(first.value("tools").toArray().size(), 24);
-    QCOMPARE(first.value("options").toObject().value("num_ctx").toInt(), 32768);
-    QCOMPARE(first.value("messages").toArray().at(0).toObject().value("role").toString(), QString("system"));
-    QVERIFY(!first.contains("think")); // Claude Code's adaptive thinking leaves Ollama's default
+namespace {
+QByteArray fixture(const QString &name) {
+    QFile file(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", qPrintable(name));
+    return file.readAll();
+}
+QJsonObject translatedFixture(const QString &name) {
+    ParseOptions options;
+    options.requireMaxTokens = !name.contains(QLatin1String("count-tokens"));
+    auto result = RequestParser::parse(fixture(name), options);
+    if (auto *error = std::get_if<ApiError>(&result))
+        qFatal("%s does not parse: %s", qPrintable(name), qPrintable(error->message));
+    return OllamaRequestBuilder::buildBody(std::get<MessageRequest>(result), kTarget, BackendProfile{},
+                                           nullptr);
+}
+// Read straight from the Anthropic JSON, independently of the parser and builder: the tool name
+// each tool_result answers, in conversation order.
+QStringList answeredToolNames(const QJsonObject &anthropic) {
+    QHash<QString, QString> names;
+    QStringList answered;
+    for (const QJsonValue &message : anthropic.value("messages").toArray()) {
+        for (const QJsonValue &value : message.toObject().value("content").toArray()) {
+            const QJsonObject block = value.toObject();
+            if (block.value("type") == QLatin1String("tool_use"))
+                names.insert(block.value("id").toString(), block.value("name").toString());
+            else if (block.value("type") == QLatin1String("tool_result"))
+                answered.append(names.value(block.value("tool_use_id").toString()));
+        }
+    }
+    return answered;
+}
+} // namespace
 
-    const QJsonArray parallel =
-        load("v2.1.331-thinking-parallel-tool-results.request.json").value("messages").toArray();
-    const QJsonObject caller = parallel.at(parallel.size() - 3).toObject();
-    QCOMPARE(caller.value("tool_calls").toArray().size(), 2);
-    QCOMPARE(caller.value("thinking").toString(), QString("Let me think about this briefly."));
-    QCOMPARE(parallel.at(parallel.size() - 2).toObject().value("tool_name").toString(), QString("Read"));
-    QCOMPARE(parallel.last().toObject().value("role").toString(), QString("tool"));
-    QCOMPARE(parallel.last().toObject().value("tool_name").toString(), QString("Read"));
+void TestOllamaRequestBuilder::recordedRequests_data() {
+    QTest::addColumn<QString>("name");
+    const QStringList names = QDir(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/"))
+                                  .entryList({QStringLiteral("*.request.json")}, QDir::Files, QDir::Name);
+    QCOMPARE(names.size(), 8);
+    for (const QString &name : names)
+        QTest::newRow(qPrintable(name)) << name;
+}
+
+void TestOllamaRequestBuilder::recordedRequests() {
+    QFETCH(QString, name);
+    const QJsonObject anthropic = object(fixture(name));
+    const QJsonObject body = translatedFixture(name);
+    QCOMPARE(body.value("model").toString(), QString("qwen2.5-coder:32b"));
+    QCOMPARE(body.value("stream").toBool(), true);
+    QCOMPARE(body.value("options").toObject().value("num_ctx").toInt(), 32768);
+    QCOMPARE(body.value("tools").toArray().size(), anthropic.value("tools").toArray().size());
+
+    const QJsonArray messages = body.value("messages").toArray();
+    QVERIFY(!messages.isEmpty());
+    QCOMPARE(messages.at(0).toObject().value("role").toString(), QString("system"));
+    QStringList toolNames;
+    for (qsizetype i = 1; i < messages.size(); ++i) {
+        const QJsonObject message = messages.at(i).toObject();
+        QVERIFY2(message.value("role") != QLatin1String("system"), "system message after the first");
+        if (message.value("role") == QLatin1String("tool"))
+            toolNames.append(message.value("tool_name").toString());
+    }
+    QCOMPARE(toolNames, answeredToolNames(anthropic));
+}
+
+void TestOllamaRequestBuilder::recordedFirstTurn() {
+    const QJsonObject first = translatedFixture(QStringLiteral("v2.1.197-first-turn.request.json"));
+    QCOMPARE(first.value("tools").toArray().size(), 24);
+    const QJsonArray messages = first.value("messages").toArray();
+    QCOMPARE(messages.size(), 2);
+    QCOMPARE(messages.at(0).toObject().value("role").toString(), QString("system"));
+    QCOMPARE(messages.at(1).toObject().value("role").toString(), QString("user"));
+    QVERIFY(!first.contains("think")); // Claude Code's adaptive thinking leaves Ollama's default
+}
+
+void TestOllamaRequestBuilder::recordedParallelToolResults() {
+    const QJsonArray messages =
+        translatedFixture(QStringLiteral("v2.1.331-thinking-parallel-tool-results.request.json"))
+            .value("messages")
+            .toArray();
+    QCOMPARE(messages.size(), 5); // system, user, assistant, tool, tool
+    const QJsonObject call =
+        QJsonObject{{"name", "Read"}, {"arguments", QJsonObject{{"file_path", "<CWD>/hello.txt"}}}};
+    const QJsonObject expectedAssistant{
+        {"role", "assistant"},
+        {"content", "I will read the file."},
+        {"thinking", "Let me think about this briefly."},
+        {"tool_calls", QJsonArray{QJsonObject{{"function", call}}, QJsonObject{{"function", call}}}}};
+    QCOMPARE(messages.at(2).toObject(), expectedAssistant);
+    const QJsonObject expectedTool{
+        {"role", "tool"}, {"content", "1\thello from the capture test file\n2\t"}, {"tool_name", "Read"}};
+    QCOMPARE(messages.at(3).toObject(), expectedTool);
+    QCOMPARE(messages.at(4).toObject(), expectedTool);
 }
 
 QTEST_APPLESS_MAIN(TestOllamaRequestBuilder)
