@@ -65,6 +65,12 @@ void TestOllamaStreamDecoder::decodes_data() {
     QTest::newRow("length") << line(R"({"role":"assistant","content":"abc"})") + done("length")
                             << QStringList{"text:abc", "usage:in=1200,out=34,cached=-", "finish:max_tokens"}
                             << "";
+    QTest::newRow("usage only with the counts sent")
+        << line(R"({"role":"assistant","content":"u"})") +
+               QByteArray(
+                   R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","eval_count":7})"
+                   "\n")
+        << QStringList{"text:u", "usage:in=-,out=7,cached=-", "finish:end_turn"} << "";
     QTest::newRow("error line") << line(R"({"role":"assistant","content":"x"})") +
                                        QByteArray(R"({"error":"model runner has unexpectedly stopped"})"
                                                   "\n")
