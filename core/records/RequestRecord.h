@@ -1,6 +1,7 @@
 // One finished request as the request log shows it; sent from the worker thread by value.
 #pragma once
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QMetaType>
 #include <QString>
@@ -26,6 +27,18 @@ struct RequestRecord {
     QString stopReason;
     QString error;     // the message the client got, empty on success
     QStringList notes; // degradations: dropped fields, capped max_tokens, ...
+
+    // The exchange as translated, for the detail view; each capped at kMaxRecordedBody bytes.
+    // API keys travel in headers, which are not recorded.
+    QByteArray clientRequest;  // the Anthropic request as received
+    QByteArray backendRequest; // what was sent to the backend
+    QByteArray response;       // what the client received: the JSON body or the SSE events
+    static constexpr qsizetype kMaxRecordedBody = 256 * 1024;
+
+    static void appendCapped(QByteArray &to, const QByteArray &bytes) {
+        if (to.size() < kMaxRecordedBody)
+            to.append(bytes.left(kMaxRecordedBody - to.size()));
+    }
 };
 
 } // namespace modelrelay

@@ -96,7 +96,7 @@ void MessagesExchange::beginStreamIfNeeded() {
     m_writer->beginStream(200, kEventStream,
                           {{QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")},
                            {QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")}});
-    m_writer->writeChunk(m_encoder->start());
+    writeEvents(m_encoder->start());
     m_setup.record.status = 200;
     m_pingTimer.start();
 }
@@ -143,10 +143,15 @@ void MessagesExchange::relay(const std::vector<StreamDelta> &deltas) {
         events += m_encoder->encode(delta);
     if (!events.isEmpty()) {
         m_pingTimer.start(); // restart: pings only fill silences
-        m_writer->writeChunk(events);
+        writeEvents(events);
     }
     if (m_encoder->hasContent())
         noteFirstToken();
+}
+
+void MessagesExchange::writeEvents(const QByteArray &events) {
+    m_writer->writeChunk(events);
+    RequestRecord::appendCapped(m_setup.record.response, events);
 }
 
 void MessagesExchange::noteFirstToken() {
@@ -203,7 +208,7 @@ void MessagesExchange::completeSuccessfully() {
             return;
         }
         beginStreamIfNeeded();
-        m_writer->writeChunk(m_encoder->finish());
+        writeEvents(m_encoder->finish());
         m_writer->endStream();
         applyUsage(m_setup.record, m_encoder->usage());
         m_setup.record.stopReason = stopReasonName(m_encoder->stopReason());
@@ -217,6 +222,7 @@ void MessagesExchange::completeSuccessfully() {
         }
         m_setup.record.status = 200;
         m_writer->sendComplete(200, kJson, std::get<QByteArray>(result));
+        RequestRecord::appendCapped(m_setup.record.response, std::get<QByteArray>(result));
         applyUsage(m_setup.record, m_accumulator->usage());
         m_setup.record.stopReason = stopReasonName(m_accumulator->stopReason());
     }
@@ -232,12 +238,13 @@ void MessagesExchange::completeWithError(const ApiError &error) {
     m_setup.record.error = error.message;
     if (m_writer->hasStarted()) {
         // Headers are out: the error travels inside the stream, after every open block is closed.
-        m_writer->writeChunk(m_encoder->fail(error));
+        writeEvents(m_encoder->fail(error));
         m_writer->endStream();
         applyUsage(m_setup.record, m_encoder->usage());
     } else {
         m_setup.record.status = error.httpStatus();
         m_writer->sendComplete(error.httpStatus(), kJson, error.toJson());
+        RequestRecord::appendCapped(m_setup.record.response, error.toJson());
     }
     report();
 }

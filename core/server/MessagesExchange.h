@@ -54,6 +54,7 @@ private:
 
     bool httpStatusIsError() const { return m_httpStatus < 200 || m_httpStatus >= 300; }
     void beginStreamIfNeeded();
+    void writeEvents(const QByteArray &events); // to the client, and into the record
     void relay(const std::vector<StreamDelta> &deltas);
     void noteFirstToken();
     void completeSuccessfully();

@@ -192,6 +192,7 @@ void ProxyServer::dispatch(const QHttpServerRequest &request, std::unique_ptr<Re
                          0});
         return;
     }
+    RequestRecord::appendCapped(in.record.clientRequest, in.body);
     if (messages)
         handleMessages(in);
     else
@@ -203,6 +204,7 @@ void ProxyServer::answerError(Incoming &in, const ApiError &error) {
     in.record.error = error.message;
     in.record.durationMs = in.clock.elapsed();
     in.writer->sendComplete(error.httpStatus(), kJson, error.toJson());
+    RequestRecord::appendCapped(in.record.response, error.toJson());
     emit requestFinished(in.record);
 }
 
@@ -232,7 +234,8 @@ void ProxyServer::handleCountTokens(Incoming &in) {
     in.record.status = 200;
     in.record.durationMs = in.clock.elapsed();
     const QJsonObject body{{QStringLiteral("input_tokens"), in.record.estimatedInputTokens}};
-    in.writer->sendComplete(200, kJson, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    in.record.response = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    in.writer->sendComplete(200, kJson, in.record.response);
     emit requestFinished(in.record);
 }
 
@@ -276,6 +279,7 @@ void ProxyServer::handleMessages(Incoming &in) {
 
     MessagesExchange::Setup setup;
     setup.call = BackendProtocol::prepare(request, *target, m_config.backend, &record.notes);
+    RequestRecord::appendCapped(record.backendRequest, setup.call.request.body);
     setup.record = record;
     setup.context = {m_config.backend.kind, m_config.backend.baseUrl.toString(), target->backendModel};
     setup.messageId = randomId(QStringLiteral("msg_"));

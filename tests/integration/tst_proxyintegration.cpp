@@ -680,6 +680,15 @@ void TestProxyIntegration::recordsAreReported() {
              QByteArray("Bearer sk-secret-key-1234"));
     for (const QString &note : record.notes)
         QVERIFY(!note.contains("sk-secret"));
+    // The exchange as translated, for the detail view: no key anywhere in it.
+    QCOMPARE(QJsonDocument::fromJson(record.clientRequest).object().value("model").toString(),
+             QString("claude-sonnet-4-5"));
+    QCOMPARE(QJsonDocument::fromJson(record.backendRequest).object().value("model").toString(),
+             QString("fake-model"));
+    QVERIFY(record.response.startsWith("event: message_start"));
+    QVERIFY(record.response.contains("event: message_stop"));
+    for (const QByteArray &body : {record.clientRequest, record.backendRequest, record.response})
+        QVERIFY(!body.contains("sk-secret"));
 }
 
 QTEST_GUILESS_MAIN(TestProxyIntegration)

@@ -665,6 +665,12 @@ void TestUi::screenshots() {
     window.requestsPage()->table()->selectRow(2);
     QVERIFY(window.requestsPage()->details()->toPlainText().contains("qwen2.5-coder:32b"));
     QVERIFY(!window.requestsPage()->details()->toPlainText().contains("sk-do-not-show-me"));
+    // The bodies as translated: the client's request, what went to Ollama, what came back.
+    QVERIFY(window.requestsPage()->bodyView(0)->toPlainText().contains("\"model\": \"claude-sonnet-4-5\""));
+    QVERIFY(window.requestsPage()->bodyView(1)->toPlainText().contains("\"num_ctx\""));
+    QVERIFY(window.requestsPage()->bodyView(2)->toPlainText().contains("\"type\": \"message\""));
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(!window.requestsPage()->bodyView(i)->toPlainText().contains("sk-do-not-show-me"));
     saveScreenshot(&window, "main-window-requests.png");
     window.requestsPage()->table()->selectRow(5);
     QVERIFY(window.requestsPage()->details()->toPlainText().contains(

@@ -124,6 +124,14 @@ void RequestLogModel::flush() {
         m_rows.push_back(std::move(record));
     endInsertRows();
     m_pending.clear();
+    // Bodies are large (a Claude Code request is 50-80 KB): only the newest rows keep them.
+    const int keep = int(m_rows.size()) - kRowsWithBodies;
+    for (int row = qMax(0, keep - incoming); row < keep; ++row) {
+        RequestRecord &old = m_rows[std::size_t(row)];
+        old.clientRequest.clear();
+        old.backendRequest.clear();
+        old.response.clear();
+    }
     emit recordsAdded(incoming);
 }
 

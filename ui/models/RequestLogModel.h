@@ -37,6 +37,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     int capacity() const { return m_capacity; }
+    static constexpr int kRowsWithBodies = 50; // newest rows that keep their request/response bodies
     const RequestRecord &record(int row) const { return m_rows.at(std::size_t(row)); }
 
 public slots:

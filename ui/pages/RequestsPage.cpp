@@ -6,12 +6,14 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -73,7 +75,18 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     auto *detailsLayout = new QVBoxLayout(detailsBox);
     detailsLayout->setContentsMargins(0, 0, 0, 0);
     detailsLayout->addWidget(new QLabel(tr("<b>Request details</b>")));
-    detailsLayout->addWidget(m_details);
+    m_bodies = new QTabWidget;
+    m_bodies->setDocumentMode(true);
+    m_bodies->addTab(m_details, tr("Summary"));
+    for (const QString &title : {tr("Client request"), tr("Sent to backend"), tr("Response")}) {
+        auto *view = new QPlainTextEdit;
+        view->setReadOnly(true);
+        view->setLineWrapMode(QPlainTextEdit::NoWrap);
+        view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        m_bodies->addTab(view, title);
+        m_bodyViews.append(view);
+    }
+    detailsLayout->addWidget(m_bodies);
     auto *totalsBox = new QWidget;
     auto *totalsLayout = new QVBoxLayout(totalsBox);
     totalsLayout->setContentsMargins(0, 0, 0, 0);
@@ -107,10 +120,26 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     });
 }
 
+QString RequestsPage::readable(const QByteArray &body) {
+    if (body.isEmpty())
+        return tr("(not kept: only the newest %1 requests keep their bodies)")
+            .arg(RequestLogModel::kRowsWithBodies);
+    // JSON bodies are indented for reading; SSE streams are shown as sent.
+    const QJsonDocument json = QJsonDocument::fromJson(body);
+    if (!json.isNull())
+        return QString::fromUtf8(json.toJson(QJsonDocument::Indented));
+    QString text = QString::fromUtf8(body);
+    if (body.size() >= RequestRecord::kMaxRecordedBody)
+        text += tr("\n… (cut at %1 KB)").arg(RequestRecord::kMaxRecordedBody / 1024);
+    return text;
+}
+
 void RequestsPage::showDetails() {
     const QModelIndex current = m_table->currentIndex();
     if (!current.isValid()) {
         m_details->clear();
+        for (QPlainTextEdit *view : std::as_const(m_bodyViews))
+            view->clear();
         return;
     }
     const RequestRecord &r = m_log->record(current.row());
@@ -144,6 +173,9 @@ void RequestsPage::showDetails() {
             lines << QStringLiteral("  • ") + note;
     }
     m_details->setPlainText(lines.join(QLatin1Char('\n')));
+    const QByteArray bodies[] = {r.clientRequest, r.backendRequest, r.response};
+    for (int i = 0; i < m_bodyViews.size(); ++i)
+        m_bodyViews.at(i)->setPlainText(readable(bodies[i]));
 }
 
 } // namespace modelrelay
