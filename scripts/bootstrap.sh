@@ -11,6 +11,8 @@ packages=(
   xvfb trayer xdotool imagemagick
 )
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# Debian 13 moved Qt's SVG icon engine into its own package; without it SVG icons are empty.
+apt-cache show qt6-svg-plugins >/dev/null 2>&1 && packages+=(qt6-svg-plugins)
 
 missing=()
 for p in "${packages[@]}"; do
