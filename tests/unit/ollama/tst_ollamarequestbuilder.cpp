@@ -1,3 +1,4 @@
+#include "ParsedRequest.h"
 #include "anthropic/RequestParser.h"
 #include "backends/ollama/OllamaRequestBuilder.h"
 
@@ -8,6 +9,7 @@
 #include <QtTest>
 
 using namespace modelrelay;
+using namespace modelrelay::testing;
 
 class TestOllamaRequestBuilder : public QObject {
     Q_OBJECT
@@ -23,15 +25,6 @@ private slots:
 };
 
 namespace {
-MessageRequest parsed(const QByteArray &body) {
-    auto result = RequestParser::parse(body, ParseOptions{});
-    if (auto *error = std::get_if<ApiError>(&result))
-        qFatal("parse failed: %s", qPrintable(error->message));
-    return std::get<MessageRequest>(std::move(result));
-}
-QJsonObject object(const QByteArray &json) {
-    return QJsonDocument::fromJson(json).object();
-}
 const ModelTarget kTarget{"qwen2.5-coder:32b", 0, 0, "default"};
 } // namespace
 

@@ -1,3 +1,4 @@
+#include "ParsedRequest.h"
 #include "anthropic/RequestParser.h"
 #include "backends/openai/OpenAiRequestBuilder.h"
 
@@ -6,6 +7,7 @@
 #include <QtTest>
 
 using namespace modelrelay;
+using namespace modelrelay::testing;
 
 class TestOpenAiRequestBuilder : public QObject {
     Q_OBJECT
@@ -21,15 +23,6 @@ private slots:
 };
 
 namespace {
-MessageRequest parsed(const QByteArray &body) {
-    auto result = RequestParser::parse(body, ParseOptions{});
-    if (auto *error = std::get_if<ApiError>(&result))
-        qFatal("parse failed: %s", qPrintable(error->message));
-    return std::get<MessageRequest>(std::move(result));
-}
-QJsonObject object(const QByteArray &json) {
-    return QJsonDocument::fromJson(json).object();
-}
 const ModelTarget kTarget{"local-model", 0, 0, "default"};
 } // namespace
 
