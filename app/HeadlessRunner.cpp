@@ -1,6 +1,7 @@
 #include "HeadlessRunner.h"
 
 #include "ShutdownSignals.h"
+#include "config/ClaudeCodeSetup.h"
 #include "records/RequestRecordFormatter.h"
 #include "server/ProxyService.h"
 
@@ -28,8 +29,8 @@ QString clientAddress(const QString &listenAddress) {
 }
 } // namespace
 
-int HeadlessRunner::run(int &argc, char **argv, const LoadedConfig &loaded) {
-    QCoreApplication app(argc, argv);
+int HeadlessRunner::run(const LoadedConfig &loaded) {
+    QCoreApplication &app = *QCoreApplication::instance();
     const ProxyConfig &config = loaded.config;
     for (const QString &warning : loaded.warnings)
         printLine(stderr, u"warning: "_s + warning);
@@ -45,8 +46,9 @@ int HeadlessRunner::run(int &argc, char **argv, const LoadedConfig &loaded) {
             printLine(stderr,
                       u"warning: no model map and no DEFAULT_MODEL: every request will fail until one is "
                       "set (e.g. DEFAULT_MODEL=qwen2.5-coder:32b)"_s);
-        printLine(stdout, u"Use it with: export ANTHROPIC_BASE_URL=%1 ANTHROPIC_API_KEY=modelrelay"_s.arg(
-                              clientAddress(address)));
+        printLine(stdout, u"Use it with: "_s + ClaudeCodeSetup::line(ClaudeCodeSetup::environmentFor(
+                                                                         config, clientAddress(address)),
+                                                                     ClaudeCodeSetup::Shell::Posix));
     });
     QObject::connect(&service, &ProxyService::failed, &app, [&](const QString &message) {
         printLine(stderr, u"modelrelay: "_s + message);

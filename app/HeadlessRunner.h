@@ -7,7 +7,8 @@ namespace modelrelay {
 
 class HeadlessRunner {
 public:
-    static int run(int &argc, char **argv, const LoadedConfig &loaded);
+    // Runs on the QCoreApplication that main() created; returns the exit code.
+    static int run(const LoadedConfig &loaded);
 };
 
 } // namespace modelrelay

@@ -1,15 +1,27 @@
 // The composition root: reads the configuration, then runs headless or as a tray application.
 #include "HeadlessRunner.h"
+#include "SelfTestRunner.h"
 #include "config/ConfigLoader.h"
+#include "config/KeychainSecretStore.h"
 #include "config/SettingsStore.h"
 
 #ifdef MODELRELAY_WITH_UI
 #include "GuiMain.h"
+
+#include <QApplication>
 #endif
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QStringList>
 #include <cstdio>
+#include <memory>
+
+#ifdef Q_OS_WIN
+#include <windows.h>
+#endif
 
 using namespace modelrelay;
 using namespace Qt::Literals::StringLiterals;
@@ -23,18 +35,6 @@ QStringList argumentList(int argc, char **argv) {
     return arguments;
 }
 
-// The saved settings path may itself be given on the command line.
-QString settingsPathFrom(const QStringList &arguments) {
-    for (qsizetype i = 1; i < arguments.size(); ++i) {
-        const QString &a = arguments.at(i);
-        if ((a == "--settings"_L1 || a == "-settings"_L1) && i + 1 < arguments.size())
-            return arguments.at(i + 1);
-        if (a.startsWith("--settings="_L1))
-            return a.mid(11);
-    }
-    return {};
-}
-
 bool displayAvailable() {
 #if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -45,35 +45,91 @@ bool displayAvailable() {
 #endif
 }
 
+// On Windows modelrelay.exe is a GUI program (no console window for the tray app), which has no
+// console of its own: --help, --headless and errors write to the terminal it was started from,
+// unless their output is already redirected.
+void useParentConsole() {
+#ifdef Q_OS_WIN
+    const bool outFree = GetFileType(GetStdHandle(STD_OUTPUT_HANDLE)) == FILE_TYPE_UNKNOWN;
+    const bool errFree = GetFileType(GetStdHandle(STD_ERROR_HANDLE)) == FILE_TYPE_UNKNOWN;
+    if ((outFree || errFree) && AttachConsole(ATTACH_PARENT_PROCESS)) {
+        FILE *reopened = nullptr;
+        if (outFree)
+            freopen_s(&reopened, "CONOUT$", "w", stdout);
+        if (errFree)
+            freopen_s(&reopened, "CONOUT$", "w", stderr);
+    }
+#endif
+}
+
+enum class Mode { SelfTest, Gui, Headless };
+
+Mode modeFor(const LaunchOptions &launch) {
+    if (launch.selfTest)
+        return Mode::SelfTest;
+#ifdef MODELRELAY_WITH_UI
+    if (!launch.headless) {
+        if (displayAvailable())
+            return Mode::Gui;
+        std::fputs("modelrelay: no display found, running headless (use --headless to say so)\n", stderr);
+    }
+#endif
+    return Mode::Headless;
+}
+
+std::unique_ptr<QCoreApplication> createApplication(Mode mode, int &argc, char **argv) {
+#ifdef MODELRELAY_WITH_UI
+    if (mode == Mode::Gui)
+        return std::make_unique<QApplication>(argc, argv);
+#endif
+    Q_UNUSED(mode)
+    return std::make_unique<QCoreApplication>(argc, argv);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
+    useParentConsole();
     const QStringList arguments = argumentList(argc, argv);
-    const QString settingsPath = settingsPathFrom(arguments);
-    const ProxyConfig saved =
-        settingsPath.isEmpty() ? SettingsStore().load() : SettingsStore(settingsPath).load();
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
 
+    // First without the saved settings: the launch options choose the application object, which
+    // must exist before the saved settings are read (API keys come from the keychain's jobs).
     QString error;
-    auto loaded = ConfigLoader::load(arguments, QProcessEnvironment::systemEnvironment(), saved, &error);
-    if (!loaded) {
+    const auto launch = ConfigLoader::load(arguments, environment, ProxyConfig{}, &error);
+    if (!launch) {
         std::fprintf(stderr, "modelrelay: %s\n", qPrintable(error));
         return 2;
     }
-    if (loaded->launch.showHelp) {
+    if (launch->launch.showHelp) {
         std::fputs(qPrintable(ConfigLoader::helpText()), stdout);
         return 0;
     }
-    if (loaded->launch.showVersion) {
+    if (launch->launch.showVersion) {
         std::printf("ModelRelay %s\n", MODELRELAY_VERSION);
         return 0;
     }
 
-#ifdef MODELRELAY_WITH_UI
-    if (!loaded->launch.headless) {
-        if (displayAvailable())
-            return runGui(argc, argv, *loaded);
-        std::fputs("modelrelay: no display found, running headless (use --headless to say so)\n", stderr);
+    const Mode mode = modeFor(launch->launch);
+    const std::unique_ptr<QCoreApplication> app = createApplication(mode, argc, argv);
+    const auto settings = SettingsStore::open(launch->launch.settingsPath, systemSecretStore());
+    auto loaded = ConfigLoader::load(arguments, environment, settings->load(), &error);
+    if (!loaded) {
+        std::fprintf(stderr, "modelrelay: %s\n", qPrintable(error));
+        return 2;
     }
+    loaded->warnings.append(settings->takeWarnings());
+    // What the proxy learns about models (token calibration, output limits) lives next to the settings.
+    loaded->config.learnedFile = QFileInfo(settings->location()).dir().filePath(u"learned.ini"_s);
+
+    switch (mode) {
+    case Mode::SelfTest:
+        return SelfTestRunner::run(*loaded);
+#ifdef MODELRELAY_WITH_UI
+    case Mode::Gui:
+        return runGui(*loaded);
 #endif
-    return HeadlessRunner::run(argc, argv, *loaded);
+    default:
+        return HeadlessRunner::run(*loaded);
+    }
 }

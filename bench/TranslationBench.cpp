@@ -1,6 +1,7 @@
 // modelrelay-translate-bench: how long the pure translation takes, without sockets.
 //   request: the recorded 80 KB Claude Code request -> parse -> OpenAI body (compact JSON)
-//   answer:  a 200-token OpenAI SSE stream -> decoder -> Anthropic SSE events
+//   answer:  a 200-token OpenAI SSE stream (also one ending in a tool call) -> decoder ->
+//            Anthropic SSE events
 #include "anthropic/RequestParser.h"
 #include "anthropic/StreamEncoder.h"
 #include "backends/ollama/OllamaRequestBuilder.h"
@@ -10,9 +11,11 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QList>
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <utility>
 #include <vector>
 
 using namespace modelrelay;
@@ -45,6 +48,54 @@ template <typename F> double medianMicros(int runs, F &&work) {
     }
     std::sort(times.begin(), times.end());
     return times[times.size() / 2];
+}
+
+struct OpenAiStream {
+    QList<QByteArray> lines; // one network read per line, like a real stream
+    int chunks = 0;          // SSE events in it
+};
+
+// What an OpenAI-compatible server streams: the role, N text tokens, optionally a tool call
+// whose arguments arrive in fragments, the finish reason, the usage and [DONE].
+OpenAiStream openAiStream(int textTokens, bool withToolCall) {
+    const QByteArray head =
+        R"({"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[)";
+    QList<QByteArray> events;
+    events.append(head + R"({"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]})");
+    for (int i = 0; i < textTokens; ++i)
+        events.append(head + R"({"index":0,"delta":{"content":" tok"},"finish_reason":null}]})");
+    if (withToolCall) {
+        events.append(
+            head +
+            R"({"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"Read","arguments":""}}]},"finish_reason":null}]})");
+        for (const char *fragment : {R"({\"file_)", R"(path\": \"/home/user/)", R"(project/src/main.cpp\"})"})
+            events.append(head + R"({"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":")" +
+                          fragment + R"("}}]},"finish_reason":null}]})");
+    }
+    events.append(head + R"({"index":0,"delta":{},"finish_reason":")" +
+                  QByteArray(withToolCall ? "tool_calls" : "stop") + R"("}]})");
+    events.append(R"({"id":"c","choices":[],"usage":{"prompt_tokens":20000,"completion_tokens":200}})");
+    events.append("[DONE]");
+    OpenAiStream stream;
+    stream.chunks = int(events.size());
+    for (const QByteArray &event : std::as_const(events))
+        stream.lines.append("data: " + event + "\n\n");
+    return stream;
+}
+
+// The proxy's answer path without sockets: decode the OpenAI stream, encode Anthropic events.
+QByteArray relayToAnthropic(const QList<QByteArray> &lines) {
+    OpenAiStreamDecoder decoder;
+    StreamEncoder encoder(QStringLiteral("msg_bench"), QStringLiteral("claude-sonnet-4-5"), 20000);
+    std::vector<StreamDelta> deltas;
+    QByteArray out = encoder.start();
+    for (const QByteArray &line : lines) {
+        deltas.clear();
+        decoder.feed(line, deltas);
+        for (const StreamDelta &d : deltas)
+            out += encoder.encode(d);
+    }
+    return out + encoder.finish();
 }
 } // namespace
 
@@ -79,35 +130,23 @@ int main(int argc, char **argv) {
                           .body.size();
     });
 
-    QByteArray stream;
-    for (int i = 0; i < 200; ++i)
-        stream +=
-            R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":" tok"},"finish_reason":null}]})"
-            "\n\n";
-    stream += R"(data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"
-              "\n\n";
-    stream += R"(data: {"id":"c","choices":[],"usage":{"prompt_tokens":20000,"completion_tokens":200}})"
-              "\n\ndata: [DONE]\n\n";
-    const QList<QByteArray> chunks = stream.split('\n');
-    const double answerUs = medianMicros(300, [&] {
-        OpenAiStreamDecoder decoder;
-        StreamEncoder encoder(QStringLiteral("msg_bench"), QStringLiteral("claude-sonnet-4-5"), 20000);
-        std::vector<StreamDelta> deltas;
-        QByteArray out = encoder.start();
-        for (const QByteArray &line : chunks) { // one network read per line, like a real stream
-            deltas.clear();
-            decoder.feed(line + '\n', deltas);
-            for (const StreamDelta &d : deltas)
-                out += encoder.encode(d);
-        }
-        out += encoder.finish();
-        sink = sink + out.size();
-    });
+    // The answer direction: a 200-token text answer, and the same answer ending in a tool call.
+    const OpenAiStream textAnswer = openAiStream(200, false);
+    const OpenAiStream toolAnswer = openAiStream(200, true);
+    if (!relayToAnthropic(toolAnswer.lines).contains("input_json_delta")) {
+        std::fprintf(stderr, "the tool call was not relayed: the answer benchmark measures nothing\n");
+        return 2;
+    }
+    const double answerUs =
+        medianMicros(300, [&] { sink = sink + relayToAnthropic(textAnswer.lines).size(); });
+    const double toolAnswerUs =
+        medianMicros(300, [&] { sink = sink + relayToAnthropic(toolAnswer.lines).size(); });
 
     std::printf("{\"request_bytes\":%lld,\"json_reference_us\":%.1f,\"parse_us\":%.1f,"
                 "\"to_openai_us\":%.1f,\"to_ollama_us\":%.1f,"
-                "\"answer_200_tokens_us\":%.1f,\"per_chunk_us\":%.2f}\n",
+                "\"answer_200_tokens_us\":%.1f,\"per_chunk_us\":%.2f,"
+                "\"answer_with_tool_us\":%.1f,\"answer_with_tool_chunks\":%d}\n",
                 static_cast<long long>(body.size()), jsonReferenceUs, parseUs, openaiUs, ollamaUs, answerUs,
-                answerUs / 203.0);
+                answerUs / double(textAnswer.chunks), toolAnswerUs, toolAnswer.chunks);
     return 0;
 }

@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 packages=(
   cmake ninja-build g++ pkg-config
-  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev libgl-dev
+  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev libgl-dev qtkeychain-qt6-dev
   curl ca-certificates fonts-dejavu-core
   xvfb trayer xdotool imagemagick
+  dbus-daemon gnome-keyring libsecret-tools # the keychain test's own Secret Service
 )
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # Debian 13 moved Qt's SVG icon engine into its own package; without it SVG icons are empty.

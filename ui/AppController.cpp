@@ -1,5 +1,7 @@
 #include "AppController.h"
 
+#include "config/ClaudeCodeSetup.h"
+
 namespace modelrelay {
 
 AppController::AppController(std::unique_ptr<SettingsStore> settings, const ProxyConfig &effective,
@@ -13,6 +15,7 @@ AppController::AppController(std::unique_ptr<SettingsStore> settings, const Prox
     , m_active(qBound(0, m_settings->activeProfileIndex(), int(m_profiles.size()) - 1)) {
     // Flags and environment may have changed the backend for this run: show what runs.
     m_profiles[m_active] = m_config.backend;
+    m_settings->takeWarnings(); // reading them again found what main() already reported
     connect(&m_service, &ProxyService::started, this, [this](const QString &address) {
         m_address = address;
         m_lastError.clear();
@@ -32,6 +35,9 @@ AppController::AppController(std::unique_ptr<SettingsStore> settings, const Prox
         if (record.status >= 500 && !record.error.isEmpty()) {
             m_lastError = record.error;
             emit errorOccurred(record.error);
+        } else if (!record.warning.isEmpty()) {
+            emit errorOccurred(
+                record.warning); // e.g. a prompt Ollama is about to cut: say so before it happens
         }
         emit requestFinished(record);
     });
@@ -71,6 +77,12 @@ void AppController::save() {
     m_settings->saveProfiles(m_savedProfiles);
     m_settings->setActiveProfileIndex(m_active);
     m_settings->save(m_saved);
+    reportSettingsWarnings();
+}
+
+void AppController::reportSettingsWarnings() {
+    for (const QString &warning : m_settings->takeWarnings())
+        emit warningOccurred(warning);
 }
 
 void AppController::setActiveProfile(int index) {
@@ -109,6 +121,7 @@ int AppController::addProfile(const BackendProfile &profile) {
     m_profiles.append(profile);
     m_savedProfiles.append(profile);
     m_settings->saveProfiles(m_savedProfiles);
+    reportSettingsWarnings();
     emit profilesChanged();
     return int(m_profiles.size()) - 1;
 }
@@ -146,6 +159,12 @@ void AppController::setListenPort(quint16 port) {
     if (m_state == State::Running)
         setState(State::Starting); // the service restarts its listener
     apply();
+}
+
+QString AppController::claudeCodeSetupLine() const {
+    if (m_address.isEmpty())
+        return {};
+    return ClaudeCodeSetup::line(ClaudeCodeSetup::environmentFor(m_config, m_address));
 }
 
 } // namespace modelrelay

@@ -29,8 +29,11 @@ public:
     int activeProfile() const { return m_active; }
     State state() const { return m_state; }
     QString address() const { return m_address; }
+    // The line that points Claude Code at the running proxy (empty while it is not running).
+    QString claudeCodeSetupLine() const;
     QString lastError() const { return m_lastError; }
     QString settingsLocation() const { return m_settings->location(); }
+    QString apiKeysLocation() const { return m_settings->secretsLocation(); } // "the system keychain"
 
 public slots:
     void start();
@@ -48,11 +51,13 @@ signals:
     void configChanged();
     void profilesChanged();
     void errorOccurred(const QString &message);
+    void warningOccurred(const QString &message); // e.g. API keys fell back to the settings file
     void requestFinished(const modelrelay::RequestRecord &record);
 
 private:
     void apply();
     void save();
+    void reportSettingsWarnings();
     void setState(State state);
 
     std::unique_ptr<SettingsStore> m_settings;

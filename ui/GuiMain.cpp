@@ -5,6 +5,7 @@
 #include "SingleInstance.h"
 #include "TrayController.h"
 #include "UiResources.h"
+#include "config/KeychainSecretStore.h"
 #include "models/ModelTotalsModel.h"
 #include "models/RequestLogModel.h"
 
@@ -14,8 +15,8 @@
 
 namespace modelrelay {
 
-int runGui(int &argc, char **argv, const LoadedConfig &loaded) {
-    QApplication app(argc, argv);
+int runGui(const LoadedConfig &loaded) {
+    QApplication &app = *qApp;
     UiResources::ensureLoaded();
     QApplication::setApplicationName(QStringLiteral("ModelRelay"));
     QApplication::setOrganizationName(QStringLiteral("ModelRelay"));
@@ -32,10 +33,8 @@ int runGui(int &argc, char **argv, const LoadedConfig &loaded) {
         return 0;
     }
 
-    auto settings = loaded.launch.settingsPath.isEmpty()
-                        ? std::make_unique<SettingsStore>()
-                        : std::make_unique<SettingsStore>(loaded.launch.settingsPath);
-    AppController controller(std::move(settings), loaded.config);
+    AppController controller(SettingsStore::open(loaded.launch.settingsPath, systemSecretStore()),
+                             loaded.config);
     RequestLogModel log;
     ModelTotalsModel totals;
     QObject::connect(&controller, &AppController::requestFinished, &log, &RequestLogModel::add);
@@ -57,6 +56,8 @@ int runGui(int &argc, char **argv, const LoadedConfig &loaded) {
     }
     for (const QString &warning : loaded.warnings)
         window.statusBar()->showMessage(warning, 15000);
+    QObject::connect(&controller, &AppController::warningOccurred, &window,
+                     [&window](const QString &warning) { window.statusBar()->showMessage(warning, 15000); });
     controller.start();
     return app.exec();
 }

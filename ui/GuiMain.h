@@ -5,7 +5,8 @@
 
 namespace modelrelay {
 
-// Runs the tray application until the user quits; returns the process exit code.
-int runGui(int &argc, char **argv, const LoadedConfig &loaded);
+// Runs the tray application on the QApplication that main() created until the user quits;
+// returns the process exit code.
+int runGui(const LoadedConfig &loaded);
 
 } // namespace modelrelay

@@ -2,7 +2,7 @@
 
 #include "AboutDialog.h"
 #include "AppController.h"
-#include "ClipboardSetup.h"
+#include "LoginItemAction.h"
 #include "TrayController.h"
 #include "UiResources.h"
 #include "pages/BackendsPage.h"
@@ -55,7 +55,7 @@ MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsMode
     header->addWidget(m_toggle);
     connect(m_toggle, &QPushButton::clicked, &m_app, &AppController::toggle);
     connect(m_copy, &QPushButton::clicked, this, [this] {
-        QApplication::clipboard()->setText(ClipboardSetup::setupLine(m_app.address()));
+        QApplication::clipboard()->setText(m_app.claudeCodeSetupLine());
         statusBar()->showMessage(tr("Copied: paste it into the terminal where you run claude."), 4000);
     });
 
@@ -77,6 +77,7 @@ MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsMode
     QMenu *file = menuBar()->addMenu(tr("&ModelRelay"));
     file->addAction(tr("Start / stop proxy"), &m_app, &AppController::toggle);
     file->addAction(tr("Copy Claude Code setup"), m_copy, &QPushButton::click);
+    new LoginItemAction(file);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);

@@ -1,6 +1,6 @@
 #include "TrayController.h"
 
-#include "ClipboardSetup.h"
+#include "LoginItemAction.h"
 #include "UiResources.h"
 
 #include <QActionGroup>
@@ -26,12 +26,13 @@ TrayController::TrayController(AppController &app, QObject *parent)
     m_menu->addSeparator();
     m_menu->addAction(tr("Open ModelRelay…"), this, &TrayController::openWindowRequested);
     m_copySetup = m_menu->addAction(tr("Copy Claude Code setup"), this, [this] {
-        QApplication::clipboard()->setText(ClipboardSetup::setupLine(m_app.address()));
+        QApplication::clipboard()->setText(m_app.claudeCodeSetupLine());
         if (m_tray->isVisible())
             m_tray->showMessage(tr("ModelRelay"), tr("Paste it into the terminal where you run claude."),
                                 QSystemTrayIcon::Information, 3000);
     });
     m_menu->addSeparator();
+    m_startAtLogin = new LoginItemAction(m_menu);
     m_menu->addAction(tr("Quit ModelRelay"), this, &TrayController::quitRequested);
     m_tray->setContextMenu(m_menu);
     connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {

@@ -1,5 +1,5 @@
-// The tray icon and its menu: proxy on/off, backend choice, window, setup line, quit. The icon
-// shows the proxy's state.
+// The tray icon and its menu: proxy on/off, backend choice, window, setup line, start at login,
+// quit. The icon shows the proxy's state.
 #pragma once
 
 #include "AppController.h"
@@ -25,6 +25,7 @@ public:
     QMenu *menu() const { return m_menu; }
     QAction *toggleAction() const { return m_toggle; }
     QAction *copySetupAction() const { return m_copySetup; }
+    QAction *startAtLoginAction() const { return m_startAtLogin; }
     QList<QAction *> backendActions() const;
     static QIcon iconFor(AppController::State state);
 
@@ -45,6 +46,7 @@ private:
     QMenu *m_backends;
     QActionGroup *m_backendGroup;
     QAction *m_copySetup;
+    QAction *m_startAtLogin;
     QString m_lastNotice;
     QElapsedTimer m_noticeClock;
 };

@@ -45,11 +45,15 @@ void AnswerAssembler::closeOpenBlock() {
     if (m_open == Open::None)
         return;
     if (m_open == Open::Thinking) {
-        // Clients echo thinking blocks back with their signature; ours is a digest of the text,
-        // stable for the same thinking.
-        m_sink.signatureDelta(m_openIndex,
-                              u"modelrelay."_s + QString::fromLatin1(m_thinkingHash.result().toBase64()));
+        // Clients echo thinking blocks back with their signature: a backend that signs its own
+        // thinking (Anthropic-native servers) must get its signature back; otherwise ours is a
+        // digest of the text, stable for the same thinking.
+        m_sink.signatureDelta(m_openIndex, !m_thinkingSignature.isEmpty()
+                                               ? m_thinkingSignature
+                                               : u"modelrelay."_s +
+                                                     QString::fromLatin1(m_thinkingHash.result().toBase64()));
         m_thinkingHash.reset();
+        m_thinkingSignature.clear();
     }
     m_sink.stopBlock(m_openIndex);
     m_open = Open::None;
@@ -83,6 +87,10 @@ void AnswerAssembler::add(const StreamDelta &delta) {
         m_thinkingHash.addData(delta.text.toUtf8());
         m_sink.thinkingDelta(m_openIndex, delta.text);
         m_estimatedOutputTokens += TokenEstimator::estimateText(delta.text);
+        return;
+    case StreamDelta::Kind::ReasoningSignature:
+        if (m_open == Open::Thinking)
+            m_thinkingSignature += delta.text;
         return;
     case StreamDelta::Kind::ToolCallBegin: {
         ToolCall &call = toolCall(delta.toolIndex);

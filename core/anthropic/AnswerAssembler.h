@@ -69,6 +69,7 @@ private:
     int m_openIndex = -1;
     int m_nextIndex = 0;
     QCryptographicHash m_thinkingHash{QCryptographicHash::Sha256};
+    QString m_thinkingSignature; // the backend's, when it signs its thinking
     std::vector<ToolCall> m_toolCalls;
     Usage m_usage;
     int m_estimatedOutputTokens = 0;

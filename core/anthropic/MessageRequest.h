@@ -73,6 +73,10 @@ struct MessageRequest {
     std::optional<int> topK;
     QStringList stopSequences;
 
+    // The body as the client sent it, for backends that speak Anthropic themselves.
+    QJsonObject clientJson;
+    bool billingHeaderDropped = false; // the parser left out Claude Code's billing system block
+
     // What the parser accepted but could not carry over (unknown fields, server tools, ...),
     // one short phrase each, for the request log.
     QStringList notes;

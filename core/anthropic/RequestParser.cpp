@@ -114,6 +114,7 @@ MessageRequest Parser::parse(const QJsonObject &root) {
     if (!model.isString() || model.toString().trimmed().isEmpty())
         fail(u"model"_s, u"must be a non-empty string"_s);
     m_request.model = model.toString();
+    m_request.clientJson = root;
 
     const std::optional<int> maxTokens = optionalInteger(root, "max_tokens"_L1, {});
     if (maxTokens) {
@@ -196,8 +197,9 @@ void Parser::parseSystem(const QJsonValue &system) {
         const QString text = requireString(block, "text"_L1, path);
         // Claude Code's billing line can carry a per-request value, which would change the
         // prompt prefix every time and defeat the backend's prompt cache.
-        if (!m_options.keepBillingHeader && text.startsWith(kBillingHeaderPrefix)) {
+        if (!m_options.keepBillingHeader && RequestParser::isBillingHeader(text)) {
             note(u"dropped the x-anthropic-billing-header system block"_s);
+            m_request.billingHeaderDropped = true;
             continue;
         }
         if (!text.isEmpty())
@@ -444,6 +446,10 @@ void Parser::parseOutputConfig(const QJsonValue &value) {
 }
 
 } // namespace
+
+bool RequestParser::isBillingHeader(const QString &systemText) {
+    return systemText.startsWith(kBillingHeaderPrefix);
+}
 
 std::variant<MessageRequest, ApiError> RequestParser::parse(const QByteArray &body,
                                                             const ParseOptions &options) {

@@ -18,6 +18,8 @@ struct ParseOptions {
 class RequestParser {
 public:
     static std::variant<MessageRequest, ApiError> parse(const QByteArray &body, const ParseOptions &options);
+    // Claude Code's "x-anthropic-billing-header: ..." system text.
+    static bool isBillingHeader(const QString &systemText);
 };
 
 } // namespace modelrelay

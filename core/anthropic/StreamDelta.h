@@ -17,12 +17,13 @@ struct Usage {
 
 struct StreamDelta {
     enum class Kind {
-        Text,          // text: a fragment of answer text
-        Reasoning,     // text: a fragment of reasoning ("thinking") text
-        ToolCallBegin, // toolIndex, id (may be empty: the encoder then makes one), name
-        ToolCallArgs,  // toolIndex, text: a fragment of the arguments JSON
-        Usage,         // usage: any of the counts the backend reported
-        Finish,        // stopReason, stopSequence: the backend says the answer is complete
+        Text,               // text: a fragment of answer text
+        Reasoning,          // text: a fragment of reasoning ("thinking") text
+        ReasoningSignature, // text: the backend's own signature of the reasoning so far
+        ToolCallBegin,      // toolIndex, id (may be empty: the encoder then makes one), name
+        ToolCallArgs,       // toolIndex, text: a fragment of the arguments JSON
+        Usage,              // usage: any of the counts the backend reported
+        Finish,             // stopReason, stopSequence: the backend says the answer is complete
     };
 
     Kind kind = Kind::Text;
@@ -37,6 +38,9 @@ struct StreamDelta {
     static StreamDelta textFragment(const QString &t) { return {Kind::Text, t, 0, {}, {}, {}, {}, {}}; }
     static StreamDelta reasoningFragment(const QString &t) {
         return {Kind::Reasoning, t, 0, {}, {}, {}, {}, {}};
+    }
+    static StreamDelta reasoningSignature(const QString &signature) {
+        return {Kind::ReasoningSignature, signature, 0, {}, {}, {}, {}, {}};
     }
     static StreamDelta toolCallBegin(int index, const QString &id, const QString &name) {
         return {Kind::ToolCallBegin, {}, index, id, name, {}, {}, {}};

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <optional>
+#include <utility>
 
 namespace modelrelay {
 
@@ -54,6 +56,30 @@ std::optional<QString> contextOverflowMessage(const QByteArray &body, const QStr
     return std::nullopt;
 }
 
+// {"type":"error","error":{"type":"not_found_error","message":...}}
+std::optional<ApiError::Type> anthropicErrorType(const QByteArray &body) {
+    const QJsonObject root = QJsonDocument::fromJson(body).object();
+    if (root.value(QLatin1String("type")).toString() != QLatin1String("error"))
+        return std::nullopt;
+    static const std::pair<const char *, ApiError::Type> known[] = {
+        {"invalid_request_error", ApiError::Type::InvalidRequest},
+        {"authentication_error", ApiError::Type::Authentication},
+        {"permission_error", ApiError::Type::Permission},
+        {"not_found_error", ApiError::Type::NotFound},
+        {"request_too_large", ApiError::Type::RequestTooLarge},
+        {"rate_limit_error", ApiError::Type::RateLimit},
+        {"api_error", ApiError::Type::Api},
+        {"overloaded_error", ApiError::Type::Overloaded},
+    };
+    const QString type =
+        root.value(QLatin1String("error")).toObject().value(QLatin1String("type")).toString();
+    for (const auto &[name, value] : known) {
+        if (type == QLatin1String(name))
+            return value;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 QString BackendErrorTranslator::excerpt(const QByteArray &body, int maxChars) {
@@ -88,6 +114,19 @@ QString BackendErrorTranslator::excerpt(const QByteArray &body, int maxChars) {
 }
 
 ApiError BackendErrorTranslator::fromHttpStatus(const BackendContext &c, int status, const QByteArray &body) {
+    ApiError error = fromStatusCode(c, status, body);
+    // An Anthropic-native backend already names the error type the client expects: keep it.
+    if (c.kind == BackendKind::Anthropic) {
+        if (const auto type = anthropicErrorType(body)) {
+            error.type = *type;
+            if (*type != ApiError::Type::Api)
+                error.statusOverride = 0;
+        }
+    }
+    return error;
+}
+
+ApiError BackendErrorTranslator::fromStatusCode(const BackendContext &c, int status, const QByteArray &body) {
     const QString detail = excerpt(body);
     const QString head =
         QStringLiteral("%1 answered HTTP %2 for model '%3'").arg(where(c)).arg(status).arg(c.backendModel);
@@ -126,6 +165,10 @@ ApiError BackendErrorTranslator::fromHttpStatus(const BackendContext &c, int sta
         else if (c.kind == BackendKind::OpenAI)
             hint = QStringLiteral(
                 ". Check the base URL: OpenAI-compatible servers usually need it to end with /v1.");
+        else if (c.kind == BackendKind::Anthropic)
+            hint = QStringLiteral(". Check the base URL: it should be the server's root (ModelRelay adds "
+                                  "/v1/messages), and the server must speak the Anthropic Messages API "
+                                  "(Ollama 0.14 or later, llama.cpp server, vLLM, LM Studio).");
         else
             hint = QStringLiteral(". Check the base URL: it should be the Ollama server's root, e.g. "
                                   "http://127.0.0.1:11434.");

@@ -31,6 +31,9 @@ public:
     // The backend's own message from an error body: JSON {"error":{"message"}}, {"error":"..."},
     // {"message"}, {"detail"}; HTML stripped to text; at most maxChars.
     static QString excerpt(const QByteArray &body, int maxChars = 300);
+
+private:
+    static ApiError fromStatusCode(const BackendContext &context, int status, const QByteArray &body);
 };
 
 } // namespace modelrelay

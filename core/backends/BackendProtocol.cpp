@@ -1,5 +1,7 @@
 #include "BackendProtocol.h"
 
+#include "anthropic_native/AnthropicNativeRequestBuilder.h"
+#include "anthropic_native/AnthropicNativeStreamDecoder.h"
 #include "ollama/OllamaRequestBuilder.h"
 #include "ollama/OllamaStreamDecoder.h"
 #include "openai/OpenAiRequestBuilder.h"
@@ -13,6 +15,9 @@ BackendCall BackendProtocol::prepare(const MessageRequest &request, const ModelT
     case BackendKind::Ollama:
         return {OllamaRequestBuilder::build(request, target, profile, notes),
                 std::make_unique<OllamaStreamDecoder>()};
+    case BackendKind::Anthropic:
+        return {AnthropicNativeRequestBuilder::build(request, target, profile, notes),
+                std::make_unique<AnthropicNativeStreamDecoder>()};
     case BackendKind::OpenAI:
         break;
     }
@@ -21,13 +26,7 @@ BackendCall BackendProtocol::prepare(const MessageRequest &request, const ModelT
 }
 
 QString BackendProtocol::displayName(BackendKind kind) {
-    switch (kind) {
-    case BackendKind::Ollama:
-        return QStringLiteral("Ollama");
-    case BackendKind::OpenAI:
-        break;
-    }
-    return QStringLiteral("OpenAI-compatible");
+    return backendKindTitle(kind);
 }
 
 } // namespace modelrelay

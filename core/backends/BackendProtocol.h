@@ -20,7 +20,7 @@ class BackendProtocol {
 public:
     static BackendCall prepare(const MessageRequest &request, const ModelTarget &target,
                                const BackendProfile &profile, QStringList *notes);
-    static QString displayName(BackendKind kind); // "Ollama", "OpenAI-compatible"
+    static QString displayName(BackendKind kind); // "Ollama", "OpenAI-compatible", "Anthropic-compatible"
 };
 
 } // namespace modelrelay

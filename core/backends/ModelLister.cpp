@@ -2,6 +2,7 @@
 
 #include "BackendErrorTranslator.h"
 #include "ChatShaping.h"
+#include "anthropic_native/AnthropicNativeRequestBuilder.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,13 +32,33 @@ QStringList ModelLister::parseModelList(BackendKind kind, const QByteArray &body
     return names;
 }
 
+QUrl ModelLister::modelsUrl(const BackendProfile &profile) {
+    switch (profile.kind) {
+    case BackendKind::Ollama:
+        return ChatShaping::endpoint(profile.baseUrl, u"api/tags"_s);
+    case BackendKind::Anthropic: {
+        QUrl url = AnthropicNativeRequestBuilder::messagesUrl(profile.baseUrl);
+        url.setPath(url.path().chopped(int(qstrlen("messages"))) + u"models"_s);
+        return url;
+    }
+    case BackendKind::OpenAI:
+        break;
+    }
+    return ChatShaping::endpoint(profile.baseUrl, u"models"_s);
+}
+
 void ModelLister::list(const BackendProfile &profile, int timeoutMs) {
     if (m_reply)
         m_reply->abort();
-    QNetworkRequest request(ChatShaping::endpoint(
-        profile.baseUrl, profile.kind == BackendKind::Ollama ? u"api/tags"_s : u"models"_s));
+    QNetworkRequest request(modelsUrl(profile));
     if (!profile.apiKey.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + profile.apiKey.toUtf8());
+    if (profile.kind == BackendKind::Anthropic) {
+        // The Anthropic API's own list ({"data":[{"id":...}]}), served by Ollama, llama.cpp and vLLM.
+        request.setRawHeader("anthropic-version", "2023-06-01");
+        if (!profile.apiKey.isEmpty())
+            request.setRawHeader("x-api-key", profile.apiKey.toUtf8());
+    }
     request.setTransferTimeout(timeoutMs);
     QNetworkReply *reply = m_network->get(request);
     m_reply = reply;

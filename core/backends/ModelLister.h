@@ -22,6 +22,8 @@ public:
 
     // Pure: the model names in a /v1/models or /api/tags answer, sorted.
     static QStringList parseModelList(BackendKind kind, const QByteArray &body);
+    // GET {base}/api/tags (Ollama), {base}/models (OpenAI), {base}/v1/models (Anthropic).
+    static QUrl modelsUrl(const BackendProfile &profile);
 
 signals:
     void listed(const QStringList &models);

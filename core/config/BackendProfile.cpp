@@ -5,7 +5,27 @@ namespace modelrelay {
 using namespace Qt::Literals::StringLiterals;
 
 QString backendKindName(BackendKind kind) {
-    return kind == BackendKind::Ollama ? u"ollama"_s : u"openai"_s;
+    switch (kind) {
+    case BackendKind::Ollama:
+        return u"ollama"_s;
+    case BackendKind::Anthropic:
+        return u"anthropic"_s;
+    case BackendKind::OpenAI:
+        break;
+    }
+    return u"openai"_s;
+}
+
+QString backendKindTitle(BackendKind kind) {
+    switch (kind) {
+    case BackendKind::Ollama:
+        return u"Ollama"_s;
+    case BackendKind::Anthropic:
+        return u"Anthropic-compatible"_s;
+    case BackendKind::OpenAI:
+        break;
+    }
+    return u"OpenAI-compatible"_s;
 }
 
 bool backendKindFromName(const QString &name, BackendKind *kind) {
@@ -14,15 +34,25 @@ bool backendKindFromName(const QString &name, BackendKind *kind) {
         *kind = BackendKind::Ollama;
     else if (n == "openai"_L1 || n == "openai-compatible"_L1)
         *kind = BackendKind::OpenAI;
+    else if (n == "anthropic"_L1 || n == "anthropic-compatible"_L1)
+        *kind = BackendKind::Anthropic;
     else
         return false;
     return true;
 }
 
 QUrl BackendProfile::defaultBaseUrl(BackendKind kind) {
+    switch (kind) {
+    case BackendKind::Ollama:
+        return QUrl(u"http://127.0.0.1:11434"_s);
+    case BackendKind::Anthropic:
+        // Ollama's own /v1/messages; llama.cpp server, vLLM and LM Studio serve it on their port.
+        return QUrl(u"http://127.0.0.1:11434"_s);
+    case BackendKind::OpenAI:
+        break;
+    }
     // llama.cpp server's default port; vLLM uses 8000 and LM Studio 1234.
-    return kind == BackendKind::Ollama ? QUrl(u"http://127.0.0.1:11434"_s)
-                                       : QUrl(u"http://127.0.0.1:8080/v1"_s);
+    return QUrl(u"http://127.0.0.1:8080/v1"_s);
 }
 
 } // namespace modelrelay

@@ -6,9 +6,13 @@
 
 namespace modelrelay {
 
-enum class BackendKind { OpenAI, Ollama };
+// Anthropic: a server that speaks the Anthropic Messages API itself (Ollama >= 0.14, llama.cpp
+// server, LM Studio, vLLM); requests are forwarded as they came, answers relayed through the same
+// encoder as the other kinds.
+enum class BackendKind { OpenAI, Ollama, Anthropic };
 
-QString backendKindName(BackendKind kind); // "openai" | "ollama"
+QString backendKindName(BackendKind kind);  // "openai" | "ollama" | "anthropic"
+QString backendKindTitle(BackendKind kind); // "OpenAI-compatible" | "Ollama" | "Anthropic-compatible"
 bool backendKindFromName(const QString &name, BackendKind *kind);
 
 struct BackendProfile {
@@ -16,6 +20,7 @@ struct BackendProfile {
     BackendKind kind = BackendKind::Ollama;
     // OpenAI: the API root including /v1 (requests go to {baseUrl}/chat/completions).
     // Ollama: the server root (requests go to {baseUrl}/api/chat).
+    // Anthropic: the server root (requests go to {baseUrl}/v1/messages).
     QUrl baseUrl = QUrl(QStringLiteral("http://127.0.0.1:11434"));
     QString apiKey;                // never logged
     int ollamaContextSize = 32768; // num_ctx when the model rule sets none

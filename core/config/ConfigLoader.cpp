@@ -38,9 +38,11 @@ const Names kSettings[] = {
     {"host", "HOST", "host", "address", "Address to listen on (default 127.0.0.1)."},
     {"port", "PORT", "port", "port", "Port to listen on (default 8787)."},
     {"provider", "PROVIDER", "provider", "kind",
-     "Backend kind: ollama (default) or openai (any OpenAI-compatible server)."},
+     "Backend kind: ollama (default), openai (any OpenAI-compatible server) or anthropic (a server "
+     "with its own /v1/messages: Ollama >= 0.14, llama.cpp server, vLLM, LM Studio)."},
     {"base_url", "PROVIDER_BASE_URL", "base-url", "url",
-     "Backend URL (default http://127.0.0.1:11434 for ollama, http://127.0.0.1:8080/v1 for openai)."},
+     "Backend URL (default http://127.0.0.1:11434 for ollama and anthropic, http://127.0.0.1:8080/v1 "
+     "for openai)."},
     {"api_key", "PROVIDER_API_KEY", nullptr, nullptr,
      "Backend API key, sent as a Bearer token (never logged)."},
     {"default_model", "DEFAULT_MODEL", "default-model", "model",
@@ -56,6 +58,12 @@ const Names kSettings[] = {
      "Ollama context size when the model rule sets none (default 32768)."},
     {"max_output_tokens", "MODELRELAY_MAX_OUTPUT_TOKENS", "max-output-tokens", "tokens",
      "Cap for the max_tokens Claude Code asks for (default: no cap)."},
+    {"access_token", "MODELRELAY_ACCESS_TOKEN", nullptr, nullptr,
+     "Token clients must send (as ANTHROPIC_API_KEY) to use the proxy (default: none; set one when HOST is "
+     "not "
+     "loopback)."},
+    {"max_request_mb", "MODELRELAY_MAX_REQUEST_MB", "max-request-mb", "MB",
+     "Largest request body accepted, in MB (default 32); bigger ones get 413."},
     {"keep_billing_header", "MODELRELAY_KEEP_BILLING_HEADER", nullptr, nullptr,
      "1 keeps Claude Code's x-anthropic-billing-header system line (dropped by default: it defeats prompt "
      "caching)."},
@@ -138,10 +146,10 @@ private:
         } else if (g.key == "provider"_L1) {
             BackendKind kind;
             if (!backendKindFromName(v, &kind))
-                return bad(u"'%1' is not a backend kind (openai, ollama)"_s.arg(v));
+                return bad(u"'%1' is not a backend kind (openai, ollama, anthropic)"_s.arg(v));
             if (kind != m_config.backend.kind) {
                 m_config.backend.kind = kind;
-                m_config.backend.name = kind == BackendKind::Ollama ? u"Ollama"_s : u"OpenAI-compatible"_s;
+                m_config.backend.name = backendKindTitle(kind);
             }
         } else if (g.key == "base_url"_L1) {
             const QUrl url(v.trimmed(), QUrl::StrictMode);
@@ -185,6 +193,12 @@ private:
             if (!parseInt(v, 0, 16 * 1024 * 1024, &n))
                 return bad(u"'%1' is not a number of tokens"_s.arg(v));
             m_config.backend.maxOutputTokens = int(n);
+        } else if (g.key == "access_token"_L1) {
+            m_config.accessToken = v.trimmed();
+        } else if (g.key == "max_request_mb"_L1) {
+            if (!parseInt(v, 1, 4096, &n))
+                return bad(u"'%1' is not a size in MB (1-4096)"_s.arg(v));
+            m_config.maxRequestBytes = n * 1024 * 1024;
         } else if (g.key == "keep_billing_header"_L1) {
             if (!parseBool(v, &m_config.keepBillingHeader))
                 return bad(u"'%1' is not a boolean (1 or 0)"_s.arg(v));
@@ -304,11 +318,13 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
     const QCommandLineOption version({u"v"_s, u"version"_s}, u"Show the version."_s);
     const QCommandLineOption headless(u"headless"_s, u"Run the proxy without a tray icon or window."_s);
     const QCommandLineOption show(u"show"_s, u"Open the main window at start."_s);
+    const QCommandLineOption selfTest(u"self-test"_s,
+                                      u"Check the backend with Claude Code-shaped requests."_s);
     const QCommandLineOption config(u"config"_s, u"Read settings from a JSON file."_s, u"file"_s);
     const QCommandLineOption settings(u"settings"_s, u"Use this INI file for saved settings."_s, u"file"_s);
     const QCommandLineOption keepBilling(u"keep-billing-header"_s,
                                          u"Keep Claude Code's billing header line."_s);
-    parser.addOptions({help, version, headless, show, config, settings, keepBilling});
+    parser.addOptions({help, version, headless, show, selfTest, config, settings, keepBilling});
     QList<std::pair<QCommandLineOption, const Names *>> valueOptions;
     for (const Names &n : kSettings) {
         if (!n.flag)
@@ -331,6 +347,7 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
     loaded.config = base;
     loaded.launch.headless = parser.isSet(headless);
     loaded.launch.showWindow = parser.isSet(show);
+    loaded.launch.selfTest = parser.isSet(selfTest);
     loaded.launch.showHelp = parser.isSet(help);
     loaded.launch.showVersion = parser.isSet(version);
     loaded.launch.settingsPath = parser.value(settings);
@@ -356,10 +373,15 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
             return std::nullopt;
     }
     applier.finish();
-    if (!isLoopback(loaded.config.host))
+    if (!isLoopback(loaded.config.host) && loaded.config.accessToken.isEmpty())
         loaded.warnings.append(
             u"HOST=%1 exposes the proxy to your network: anyone who can reach this machine can use "
-            "your backend through it"_s.arg(loaded.config.host));
+            "your backend through it. Set MODELRELAY_ACCESS_TOKEN to require a token."_s.arg(
+                loaded.config.host));
+    else if (!isLoopback(loaded.config.host))
+        loaded.warnings.append(
+            u"HOST=%1 exposes the proxy to your network (clients need the access token)"_s.arg(
+                loaded.config.host));
     return loaded;
 }
 
@@ -369,10 +391,14 @@ QString ConfigLoader::helpText() {
         {u"-v, --version"_s, u"Show the version."_s},
         {u"--headless"_s, u"Run the proxy without a tray icon or window (no display needed)."_s},
         {u"--show"_s, u"Open the main window at start."_s},
+        {u"--self-test"_s,
+         u"Replay Claude Code-shaped requests (tools, tool results, streaming, count_tokens, an image, "
+         "thinking) against the configured backend and model, print pass/fail per capability and exit "
+         "(0 when every required one passed)."_s},
         {u"--config <file>"_s,
          u"Read settings from a JSON file with the keys host, port, provider, base_url, api_key, "
          "default_model, model_map (object or array), timeout_ms, log_level, ollama_num_ctx, "
-         "max_output_tokens, keep_billing_header."_s},
+         "max_output_tokens, access_token, max_request_mb, keep_billing_header."_s},
         {u"--settings <file>"_s, u"Use this INI file instead of the saved user settings."_s},
         {u"--keep-billing-header"_s, u"Keep Claude Code's billing header line in the system prompt."_s},
     };

@@ -13,6 +13,7 @@ namespace modelrelay {
 
 struct LaunchOptions {
     bool headless = false;
+    bool selfTest = false;   // --self-test: check the backend with Claude Code-shaped requests, then exit
     bool showWindow = false; // --show
     bool showHelp = false;
     bool showVersion = false;

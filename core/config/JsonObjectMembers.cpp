@@ -14,6 +14,7 @@ public:
 
     QList<JsonMember> members() {
         QList<JsonMember> result;
+        skipByteOrderMark();
         skipSpace();
         if (!take('{'))
             return {};
@@ -58,6 +59,12 @@ private:
             return true;
         }
         return false;
+    }
+
+    // Qt's parser accepts a leading UTF-8 BOM, which Windows editors write into MODEL_MAP_FILE.
+    void skipByteOrderMark() {
+        if (m_json.startsWith("\xEF\xBB\xBF"))
+            m_pos = 3;
     }
 
     void skipSpace() {

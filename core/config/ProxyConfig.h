@@ -23,6 +23,8 @@ struct ProxyConfig {
     int backendTimeoutMs = 600000;    // until the backend's first byte (PROVIDER_TIMEOUT_MS)
     int streamIdleTimeoutMs = 300000; // between two chunks of a streamed answer
     qint64 maxRequestBytes = 32LL * 1024 * 1024;
+    QString accessToken; // when set, clients must present it (x-api-key or Bearer); a secret
+    QString learnedFile; // INI where what is learned about models (token calibration) is kept; "" = memory
     bool keepBillingHeader = false; // keep Claude Code's x-anthropic-billing-header system block
     LogLevel logLevel = LogLevel::Info;
 

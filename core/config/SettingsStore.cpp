@@ -1,5 +1,7 @@
 #include "SettingsStore.h"
 
+#include "ApiKeyStorage.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSettings>
@@ -24,7 +26,6 @@ const QString activeProfile = u"backends/active"_s;
 const QString name = u"name"_s;
 const QString kind = u"kind"_s;
 const QString baseUrl = u"baseUrl"_s;
-const QString apiKey = u"apiKey"_s;
 const QString ollamaContextSize = u"ollamaContextSize"_s;
 const QString maxOutputTokens = u"maxOutputTokens"_s;
 } // namespace Key
@@ -39,12 +40,20 @@ QList<BackendProfile> defaultProfiles() {
 }
 } // namespace
 
-SettingsStore::SettingsStore()
+SettingsStore::SettingsStore(std::unique_ptr<SecretStore> secrets)
     : m_settings(std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope, u"ModelRelay"_s,
-                                             u"ModelRelay"_s)) {}
+                                             u"ModelRelay"_s))
+    , m_apiKeys(std::make_unique<ApiKeyStorage>(*m_settings, std::move(secrets))) {}
 
-SettingsStore::SettingsStore(const QString &iniPath)
-    : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat)) {}
+SettingsStore::SettingsStore(const QString &iniPath, std::unique_ptr<SecretStore> secrets)
+    : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
+    , m_apiKeys(std::make_unique<ApiKeyStorage>(*m_settings, std::move(secrets))) {}
+
+std::unique_ptr<SettingsStore> SettingsStore::open(const QString &iniPath,
+                                                   std::unique_ptr<SecretStore> secrets) {
+    return iniPath.isEmpty() ? std::make_unique<SettingsStore>(std::move(secrets))
+                             : std::make_unique<SettingsStore>(iniPath, std::move(secrets));
+}
 
 SettingsStore::~SettingsStore() = default;
 
@@ -55,6 +64,14 @@ bool SettingsStore::hasSavedConfig() const {
 
 QString SettingsStore::location() const {
     return m_settings->fileName();
+}
+
+QString SettingsStore::secretsLocation() const {
+    return m_apiKeys->location();
+}
+
+QStringList SettingsStore::takeWarnings() {
+    return m_apiKeys->takeWarnings();
 }
 
 ProxyConfig SettingsStore::load() const {
@@ -106,7 +123,7 @@ QList<BackendProfile> SettingsStore::profiles() const {
         p.name = s.value(Key::name, p.name).toString();
         backendKindFromName(s.value(Key::kind).toString(), &p.kind);
         p.baseUrl = QUrl(s.value(Key::baseUrl, BackendProfile::defaultBaseUrl(p.kind).toString()).toString());
-        p.apiKey = s.value(Key::apiKey).toString();
+        p.apiKey = m_apiKeys->read(i + 1, p.name);
         p.ollamaContextSize = s.value(Key::ollamaContextSize, p.ollamaContextSize).toInt();
         p.maxOutputTokens = s.value(Key::maxOutputTokens, 0).toInt();
         result.append(p);
@@ -120,8 +137,13 @@ void SettingsStore::saveProfiles(const QList<BackendProfile> &profiles) {
     // A shorter list must not leave the old tail behind (with its API keys).
     const int oldCount = s.beginReadArray(Key::profiles);
     s.endArray();
-    for (int i = int(profiles.size()); i < oldCount; ++i)
-        s.remove(Key::profiles + u'/' + QString::number(i + 1));
+    for (int i = int(profiles.size()); i < oldCount; ++i) {
+        const QString group = Key::profiles + u'/' + QString::number(i + 1);
+        s.beginGroup(group);
+        m_apiKeys->forget(i + 1);
+        s.endGroup();
+        s.remove(group);
+    }
     s.beginWriteArray(Key::profiles, int(profiles.size()));
     for (int i = 0; i < profiles.size(); ++i) {
         s.setArrayIndex(i);
@@ -129,12 +151,13 @@ void SettingsStore::saveProfiles(const QList<BackendProfile> &profiles) {
         s.setValue(Key::name, p.name);
         s.setValue(Key::kind, backendKindName(p.kind));
         s.setValue(Key::baseUrl, p.baseUrl.toString());
-        s.setValue(Key::apiKey, p.apiKey);
+        m_apiKeys->write(i + 1, p.apiKey);
         s.setValue(Key::ollamaContextSize, p.ollamaContextSize);
         s.setValue(Key::maxOutputTokens, p.maxOutputTokens);
     }
     s.endArray();
     s.sync();
+    m_apiKeys->protectFile();
 }
 
 int SettingsStore::activeProfileIndex() const {

@@ -3,23 +3,31 @@
 #pragma once
 
 #include "ProxyConfig.h"
+#include "SecretStore.h"
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <memory>
 
 class QSettings;
 
 namespace modelrelay {
 
+class ApiKeyStorage;
+
 class SettingsStore {
 public:
-    SettingsStore();                                // the user's settings (organization "ModelRelay")
-    explicit SettingsStore(const QString &iniPath); // a specific INI file
+    // secrets: where backend API keys go instead of the file (see ApiKeyStorage); without one
+    // they stay in the file, readable by its owner only.
+    explicit SettingsStore(std::unique_ptr<SecretStore> secrets = nullptr); // the user's settings
+    explicit SettingsStore(const QString &iniPath, std::unique_ptr<SecretStore> secrets = nullptr);
+    // The user's settings, or iniPath when it is not empty.
+    static std::unique_ptr<SettingsStore> open(const QString &iniPath, std::unique_ptr<SecretStore> secrets);
     ~SettingsStore();
 
     // The saved configuration, or defaults for what was never saved. The active profile's
-    // API key is included (read from the settings for now; issue 5 moves keys to the keychain).
+    // API key is included.
     ProxyConfig load() const;
     void save(const ProxyConfig &config);
 
@@ -32,8 +40,15 @@ public:
     bool hasSavedConfig() const;
     QString location() const; // file path, for the UI and --help
 
+    // Where API keys are kept, for the user: "the system keychain" or "the settings file (why)".
+    QString secretsLocation() const;
+    // Problems with keeping API keys not reported yet (each one once): that they fell back to
+    // the settings file, or that one could not be read.
+    QStringList takeWarnings();
+
 private:
     std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<ApiKeyStorage> m_apiKeys;
 };
 
 } // namespace modelrelay

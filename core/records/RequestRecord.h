@@ -26,6 +26,7 @@ struct RequestRecord {
     qint64 durationMs = 0;
     QString stopReason;
     QString error;     // the message the client got, empty on success
+    QString warning;   // a problem that did not fail the request, e.g. a prompt Ollama will cut
     QStringList notes; // degradations: dropped fields, capped max_tokens, ...
 
     // The exchange as translated, for the detail view; each capped at kMaxRecordedBody bytes.

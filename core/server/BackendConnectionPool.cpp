@@ -1,6 +1,6 @@
 #include "BackendConnectionPool.h"
 
-#include <QNetworkAccessManager>
+#include "BackendNetworkAccess.h"
 
 namespace modelrelay {
 
@@ -15,7 +15,7 @@ QNetworkAccessManager *BackendConnectionPool::acquire() {
             return manager;
         }
     }
-    auto *manager = new QNetworkAccessManager(this);
+    auto *manager = new BackendNetworkAccess(this);
     manager->setAutoDeleteReplies(false);
     m_managers.append(manager);
     m_inFlight.insert(manager, 1);

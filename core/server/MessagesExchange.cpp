@@ -59,6 +59,10 @@ MessagesExchange::~MessagesExchange() {
     abortBackend();
 }
 
+std::unique_ptr<ResponseWriter> MessagesExchange::takeWriter() {
+    return std::move(m_writer);
+}
+
 void MessagesExchange::start() {
     if (!m_writer->isClientConnected()) {
         onClientGone();
@@ -177,6 +181,16 @@ void MessagesExchange::onReplyFinished() {
     }
 
     if (m_httpStatus != 0 && httpStatusIsError()) {
+        if (m_setup.retryRefusal && !m_writer->hasStarted() &&
+            m_setup.retryRefusal(m_httpStatus, m_errorBody)) {
+            m_done = true;
+            m_firstByteTimer.stop();
+            m_idleTimer.stop();
+            m_pingTimer.stop();
+            disconnect(m_writer.get(), nullptr, this, nullptr);
+            emit retryRequested();
+            return;
+        }
         completeWithError(BackendErrorTranslator::fromHttpStatus(m_setup.context, m_httpStatus, m_errorBody));
         return;
     }

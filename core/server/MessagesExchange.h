@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -33,6 +34,9 @@ public:
         int firstByteTimeoutMs = 600000;
         int idleTimeoutMs = 300000;
         QElapsedTimer clock; // started when the request arrived
+        // Asked when the backend refuses the request before anything reached the client: true
+        // means "don't answer, I'll send it again" (retryRequested() follows, take the writer).
+        std::function<bool(int httpStatus, const QByteArray &body)> retryRefusal;
     };
 
     MessagesExchange(Setup setup, std::unique_ptr<ResponseWriter> writer, QNetworkAccessManager *network,
@@ -40,9 +44,11 @@ public:
     ~MessagesExchange() override;
 
     void start();
+    std::unique_ptr<ResponseWriter> takeWriter();
 
 signals:
     void finished(const modelrelay::RequestRecord &record);
+    void retryRequested();
 
 private:
     void onMetaDataChanged();

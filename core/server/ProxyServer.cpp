@@ -1,10 +1,15 @@
 #include "ProxyServer.h"
 
+#include "ClientAccess.h"
 #include "MessagesExchange.h"
 #include "OriginGuard.h"
 #include "anthropic/ApiError.h"
 #include "anthropic/RequestParser.h"
+#include "backends/BackendLimitParser.h"
 #include "backends/BackendProtocol.h"
+#include "backends/LearnedLimits.h"
+#include "backends/ollama/OllamaContextPlanner.h"
+#include "tokens/TokenCalibration.h"
 #include "tokens/TokenEstimator.h"
 
 #include <QHostAddress>
@@ -13,6 +18,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <algorithm>
 
 namespace modelrelay {
 
@@ -53,10 +59,17 @@ struct ProxyServer::Incoming {
     bool logged = true;
 };
 
+struct ProxyServer::PendingOllamaRequest {
+    Incoming in;
+    MessageRequest request;
+    ModelTarget target;
+    int rawEstimate = 0;
+};
+
 ProxyServer::ProxyServer(QObject *parent)
     : QObject(parent)
     , m_pool(this) // a child, so it follows this object into the worker thread
-{}
+    , m_ollamaModels(new OllamaModelCatalog(this)) {}
 
 ProxyServer::~ProxyServer() {
     close();
@@ -179,16 +192,27 @@ void ProxyServer::dispatch(const QHttpServerRequest &request, std::unique_ptr<Re
         return;
     }
     in.record = newRecord(messages ? QStringLiteral("messages") : QStringLiteral("count_tokens"));
+    if (const auto refused = ClientAccess::checkToken(request.value("x-api-key"),
+                                                      request.value("Authorization"), m_config.accessToken)) {
+        answerError(in, *refused);
+        return;
+    }
     if (in.method != "POST") {
         answerError(in, ApiError::invalidRequest(QStringLiteral("%1 must be called with POST").arg(in.path)));
+        return;
+    }
+    if (const auto refused = ClientAccess::checkContentType(request.value("Content-Type"))) {
+        answerError(in, *refused);
         return;
     }
     in.body = request.body();
     if (in.body.size() > m_config.maxRequestBytes) {
         answerError(in, {ApiError::Type::RequestTooLarge,
-                         QStringLiteral("request body of %1 bytes is over ModelRelay's limit of %2 bytes")
-                             .arg(in.body.size())
-                             .arg(m_config.maxRequestBytes),
+                         QStringLiteral("request body of %1 MB is over ModelRelay's limit of %2 MB; raise "
+                                        "it with MODELRELAY_MAX_REQUEST_MB (--max-request-mb) if you meant "
+                                        "to send this much")
+                             .arg(double(in.body.size()) / (1024 * 1024), 0, 'f', 1)
+                             .arg(double(m_config.maxRequestBytes) / (1024 * 1024), 0, 'f', 1),
                          0});
         return;
     }
@@ -230,7 +254,20 @@ void ProxyServer::handleCountTokens(Incoming &in) {
     }
     const MessageRequest &request = std::get<MessageRequest>(parsed);
     in.record.clientModel = request.model;
-    in.record.estimatedInputTokens = TokenEstimator::estimate(request);
+    const int rawEstimate = TokenEstimator::estimate(request);
+    in.record.estimatedInputTokens = rawEstimate;
+    if (const std::optional<ModelTarget> target = m_config.modelMap.resolve(request.model)) {
+        in.record.backendModel = target->backendModel;
+        in.record.estimatedInputTokens = calibration().calibrated(target->backendModel, rawEstimate);
+        if (const auto stats = calibration().stats(target->backendModel))
+            in.record.notes.append(
+                QStringLiteral("estimate %1 tokens, calibrated to %2 for %3 (x%4 from %5 answers)")
+                    .arg(rawEstimate)
+                    .arg(in.record.estimatedInputTokens)
+                    .arg(target->backendModel)
+                    .arg(stats->ratio, 0, 'f', 3)
+                    .arg(stats->samples));
+    }
     in.record.status = 200;
     in.record.durationMs = in.clock.elapsed();
     const QJsonObject body{{QStringLiteral("input_tokens"), in.record.estimatedInputTokens}};
@@ -256,44 +293,138 @@ void ProxyServer::handleMessages(Incoming &in) {
     ModelMap map = m_config.modelMap;
     if (map.defaultMaxOutputTokens == 0)
         map.defaultMaxOutputTokens = m_config.backend.maxOutputTokens;
-    if (map.defaultContextSize == 0 && m_config.backend.kind == BackendKind::Ollama)
-        map.defaultContextSize = m_config.backend.ollamaContextSize;
-    const std::optional<ModelTarget> target = map.resolve(request.model);
+    std::optional<ModelTarget> target = map.resolve(request.model);
     if (!target) {
         answerError(in, ApiError::notFound(notMappedMessage(request.model)));
         return;
     }
     record.backendModel = target->backendModel;
-    record.estimatedInputTokens = TokenEstimator::estimate(request);
-    if (m_config.backend.kind == BackendKind::Ollama && target->contextSize > 0 &&
-        record.estimatedInputTokens > target->contextSize) {
-        const QString warning =
-            QStringLiteral("prompt of ~%1 tokens exceeds num_ctx %2 for %3: Ollama will cut it; "
-                           "raise the model's context size")
-                .arg(record.estimatedInputTokens)
-                .arg(target->contextSize)
-                .arg(target->backendModel);
-        record.notes.append(warning);
+    if (const int learned = learnedLimits().maxOutputTokens(target->backendModel);
+        learned > 0 && (target->maxOutputTokens == 0 || learned < target->maxOutputTokens)) {
+        target->maxOutputTokens = learned;
+        if (request.maxTokens > learned)
+            record.notes.append(QStringLiteral("max_tokens capped at %1, the limit %2 reported earlier")
+                                    .arg(learned)
+                                    .arg(target->backendModel));
+    }
+    const int rawEstimate = TokenEstimator::estimate(request);
+    record.estimatedInputTokens = calibration().calibrated(target->backendModel, rawEstimate);
+
+    if (m_config.backend.kind != BackendKind::Ollama) {
+        sendToBackend(in, request, *target, rawEstimate);
+        return;
+    }
+    // Ollama: size num_ctx from what /api/show says about the model (asked once per model).
+    auto pending = std::make_shared<PendingOllamaRequest>(
+        PendingOllamaRequest{std::move(in), std::move(request), *target, rawEstimate});
+    const QUrl baseUrl = m_config.backend.baseUrl;
+    m_ollamaModels->lookup(
+        baseUrl, target->backendModel, [this, pending, baseUrl](const std::optional<OllamaModelInfo> &info) {
+            planOllamaContext(*pending, info ? info->contextLength : 0);
+            sendToBackend(pending->in, pending->request, pending->target, pending->rawEstimate);
+        });
+}
+
+void ProxyServer::planOllamaContext(PendingOllamaRequest &pending, int modelContext) {
+    const QUrl &baseUrl = m_config.backend.baseUrl;
+    ModelTarget &target = pending.target;
+    OllamaContextPlanner::Input input;
+    input.estimatedPromptTokens = pending.in.record.estimatedInputTokens;
+    input.maxOutputTokens = target.maxOutputTokens > 0
+                                ? std::min(pending.request.maxTokens, target.maxOutputTokens)
+                                : pending.request.maxTokens;
+    input.ruleContext = target.contextSize;
+    input.userCap = m_config.backend.ollamaContextSize;
+    input.modelContext = modelContext;
+    input.previous = m_ollamaModels->largestNumCtx(baseUrl, target.backendModel);
+    const OllamaContextPlanner::Plan plan = OllamaContextPlanner::plan(input);
+    target.contextSize = plan.numCtx;
+    m_ollamaModels->noteNumCtx(baseUrl, target.backendModel, plan.numCtx);
+    pending.in.record.notes.append(
+        QStringLiteral("num_ctx %1 (prompt ~%2 + answer up to %3 tokens; model context %4, cap %5)")
+            .arg(plan.numCtx)
+            .arg(input.estimatedPromptTokens)
+            .arg(input.maxOutputTokens)
+            .arg(modelContext > 0 ? QString::number(modelContext) : QStringLiteral("unknown"))
+            .arg(input.ruleContext > 0 ? input.ruleContext : input.userCap));
+    if (!plan.warning.isEmpty()) {
+        const QString warning = plan.warning + QStringLiteral(" (%1)").arg(target.backendModel);
+        pending.in.record.notes.append(warning);
+        pending.in.record.warning = warning;
         emit logMessage(LogLevel::Warn, warning);
     }
+}
 
+TokenCalibration &ProxyServer::calibration() {
+    if (!m_calibration)
+        m_calibration = std::make_unique<TokenCalibration>(m_config.learnedFile);
+    return *m_calibration;
+}
+
+LearnedLimits &ProxyServer::learnedLimits() {
+    if (!m_learnedLimits)
+        m_learnedLimits = std::make_unique<LearnedLimits>(m_config.learnedFile);
+    return *m_learnedLimits;
+}
+
+void ProxyServer::sendToBackend(Incoming &in, const MessageRequest &request, const ModelTarget &target,
+                                int rawEstimate, bool isRetry) {
+    RequestRecord &record = in.record;
+    const RequestRecord recordBeforeSending = record;
     MessagesExchange::Setup setup;
-    setup.call = BackendProtocol::prepare(request, *target, m_config.backend, &record.notes);
+    setup.call = BackendProtocol::prepare(request, target, m_config.backend, &record.notes);
     RequestRecord::appendCapped(record.backendRequest, setup.call.request.body);
     setup.record = record;
-    setup.context = {m_config.backend.kind, m_config.backend.baseUrl.toString(), target->backendModel};
+    setup.context = {m_config.backend.kind, m_config.backend.baseUrl.toString(), target.backendModel};
     setup.messageId = randomId(QStringLiteral("msg_"));
     setup.firstByteTimeoutMs = m_config.backendTimeoutMs;
     setup.idleTimeoutMs = m_config.streamIdleTimeoutMs;
     setup.clock = in.clock;
+    // A backend that refuses max_tokens and says its limit gets the request once more, capped.
+    auto refusalLimit = std::make_shared<std::optional<BackendLimitParser::Limit>>();
+    if (!isRetry) {
+        const int asked = target.maxOutputTokens > 0 ? std::min(request.maxTokens, target.maxOutputTokens)
+                                                     : request.maxTokens;
+        setup.retryRefusal = [refusalLimit, asked](int status, const QByteArray &body) {
+            *refusalLimit = BackendLimitParser::fromRejection(status, body, asked);
+            return refusalLimit->has_value();
+        };
+    }
 
     QNetworkAccessManager *network = m_pool.acquire();
     auto *exchange = new MessagesExchange(std::move(setup), std::move(in.writer), network, this);
-    connect(exchange, &MessagesExchange::finished, this, [this, exchange, network](const RequestRecord &r) {
-        m_pool.release(network);
-        exchange->deleteLater();
-        emit requestFinished(r);
-    });
+    connect(exchange, &MessagesExchange::finished, this,
+            [this, exchange, network, rawEstimate](const RequestRecord &r) {
+                m_pool.release(network);
+                exchange->deleteLater();
+                if (r.inputTokens)
+                    calibration().observe(r.backendModel, rawEstimate, *r.inputTokens);
+                emit requestFinished(r);
+            });
+    connect(exchange, &MessagesExchange::retryRequested, this,
+            [this, exchange, network, refusalLimit, recordBeforeSending, request, target, rawEstimate,
+             clock = in.clock] {
+                m_pool.release(network);
+                exchange->deleteLater();
+                const BackendLimitParser::Limit limit = **refusalLimit;
+                Incoming again;
+                again.writer = exchange->takeWriter();
+                again.clock = clock;
+                again.record = recordBeforeSending;
+                again.record.backendRequest.clear();
+                QString note = QStringLiteral("%1 refused max_tokens; sent again with max_tokens %2")
+                                   .arg(target.backendModel)
+                                   .arg(limit.maxOutputTokens);
+                if (limit.perModel) {
+                    learnedLimits().learnMaxOutputTokens(target.backendModel, limit.maxOutputTokens);
+                    note += QStringLiteral(", its limit, remembered for later requests");
+                }
+                again.record.notes.append(note);
+                emit logMessage(LogLevel::Info, note);
+                ModelTarget capped = target;
+                capped.maxOutputTokens = limit.maxOutputTokens;
+                sendToBackend(again, request, capped, rawEstimate, true);
+            });
     exchange->start();
 }
 

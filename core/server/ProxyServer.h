@@ -5,6 +5,8 @@
 
 #include "BackendConnectionPool.h"
 #include "HttpCompat.h"
+#include "OllamaModelCatalog.h"
+#include "config/ModelTarget.h"
 #include "config/ProxyConfig.h"
 #include "records/RequestRecord.h"
 
@@ -16,6 +18,9 @@ class QHttpServer;
 class QHttpServerRequest;
 
 namespace modelrelay {
+
+class LearnedLimits;
+class TokenCalibration;
 
 class ProxyServer : public QObject {
     Q_OBJECT
@@ -36,17 +41,26 @@ signals:
 
 private:
     struct Incoming;
+    struct PendingOllamaRequest;
     void dispatch(const QHttpServerRequest &request, std::unique_ptr<ResponseWriter> writer);
     void handleMessages(Incoming &incoming);
+    void planOllamaContext(PendingOllamaRequest &pending, int modelContext);
+    void sendToBackend(Incoming &incoming, const struct MessageRequest &request, const ModelTarget &target,
+                       int rawEstimate, bool isRetry = false);
+    TokenCalibration &calibration();
+    LearnedLimits &learnedLimits();
     void handleCountTokens(Incoming &incoming);
     void handleHealth(Incoming &incoming);
-    void answerError(Incoming &incoming, const class ApiError &error);
+    void answerError(Incoming &incoming, const struct ApiError &error);
     RequestRecord newRecord(const QString &endpoint);
 
     ProxyConfig m_config;
     std::unique_ptr<QHttpServer> m_http;
     ConnectionTracker *m_tracker = nullptr; // owned by m_http's lifetime (child of this)
     BackendConnectionPool m_pool;
+    OllamaModelCatalog *m_ollamaModels; // a child
+    std::unique_ptr<TokenCalibration> m_calibration;
+    std::unique_ptr<LearnedLimits> m_learnedLimits;
     quint64 m_nextRequestId = 1;
 };
 

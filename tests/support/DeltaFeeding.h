@@ -19,6 +19,8 @@ inline QString describe(const StreamDelta &d) {
         return QStringLiteral("text:") + d.text;
     case StreamDelta::Kind::Reasoning:
         return QStringLiteral("reasoning:") + d.text;
+    case StreamDelta::Kind::ReasoningSignature:
+        return QStringLiteral("signature:") + d.text;
     case StreamDelta::Kind::ToolCallBegin:
         return QStringLiteral("begin:%1:%2:%3").arg(d.toolIndex).arg(d.id, d.name);
     case StreamDelta::Kind::ToolCallArgs:
@@ -46,6 +48,7 @@ inline QStringList describeMerged(const std::vector<StreamDelta> &deltas) {
     const StreamDelta *previous = nullptr;
     for (const StreamDelta &d : deltas) {
         const bool mergeable = d.kind == StreamDelta::Kind::Text || d.kind == StreamDelta::Kind::Reasoning ||
+                               d.kind == StreamDelta::Kind::ReasoningSignature ||
                                d.kind == StreamDelta::Kind::ToolCallArgs;
         if (mergeable && previous && previous->kind == d.kind && previous->toolIndex == d.toolIndex) {
             out.last() += d.text;

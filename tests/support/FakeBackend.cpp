@@ -1,6 +1,9 @@
 #include "FakeBackend.h"
 
+#include "FakeAnthropicWire.h"
+
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
@@ -56,6 +59,50 @@ QString lastUserText(const QJsonObject &request) {
     return {};
 }
 
+// OpenAI and Ollama nest the name in "function"; Anthropic does not.
+QString toolName(const QJsonValue &tool) {
+    const QJsonObject o = tool.toObject();
+    return o.contains("function") ? o.value("function").toObject().value("name").toString()
+                                  : o.value("name").toString();
+}
+
+// The backend's own URLs: the model list and the chat endpoint.
+QByteArray modelsPath(FakeBackend::Kind kind) {
+    return kind == FakeBackend::Kind::OpenAI   ? "/models"
+           : kind == FakeBackend::Kind::Ollama ? "/api/tags"
+                                               : "/v1/models";
+}
+
+QByteArray chatPath(FakeBackend::Kind kind) {
+    return kind == FakeBackend::Kind::OpenAI   ? "/chat/completions"
+           : kind == FakeBackend::Kind::Ollama ? "/api/chat"
+                                               : "/v1/messages";
+}
+
+// The offered tool the user asks for: "[[tool]]" means the first one; "use the Read tool"
+// names one, as a real model would read it.
+QString requestedTool(const QJsonArray &tools, const QString &userText) {
+    for (const QJsonValue &tool : tools) {
+        const QString name = toolName(tool);
+        if (!name.isEmpty() && userText.contains("the " + name + " tool", Qt::CaseInsensitive))
+            return name;
+    }
+    if (!tools.isEmpty() && userText.contains("[[tool]]"))
+        return toolName(tools.first());
+    return {};
+}
+
+// The client's output limit, as a real model stops there: OpenAI's max_tokens (or
+// max_completion_tokens), Ollama's options.num_predict; 0 when there is none.
+int requestedTokenLimit(const QJsonObject &request) {
+    for (const QJsonValue &limit : {request.value("max_tokens"), request.value("max_completion_tokens"),
+                                    request.value("options").toObject().value("num_predict")}) {
+        if (limit.toInt() > 0)
+            return limit.toInt();
+    }
+    return 0;
+}
+
 } // namespace
 
 QJsonObject FakeBackend::Recorded::json() const {
@@ -105,6 +152,9 @@ void FakeBackend::onNewConnection() {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         auto *connection = new Connection{socket, {}, false};
         socket->setParent(this);
+        // Paced chunks are small writes spaced in time: with Nagle's algorithm each would wait for
+        // the client's delayed ACK (40 ms on Linux), as real model servers do not make them wait.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         connect(socket, &QTcpSocket::readyRead, this, [this, connection] { onReadyRead(connection); });
         connect(socket, &QTcpSocket::disconnected, this, [this, connection, socket] {
             if (connection->answering) {
@@ -145,7 +195,8 @@ void FakeBackend::processBuffered(Connection *c) {
             return;
         request.body = c->buffer.mid(headerEnd + 4, length);
         c->buffer.remove(0, headerEnd + 4 + length);
-        m_requests.append(request);
+        // Model lookups are kept apart, so tests can count the chat requests a proxy made.
+        (request.path == "/api/show" ? m_showRequests : m_requests).append(request);
         emit requestReceived();
         handle(c, request);
     }
@@ -155,7 +206,11 @@ void FakeBackend::handle(Connection *c, const Recorded &request) {
     const qsizetype query = request.path.indexOf('?');
     const QByteArray path = query < 0 ? request.path : request.path.left(query);
     const bool openai = m_kind == Kind::OpenAI;
-    if (request.method == "GET" && path.endsWith(openai ? "/models" : "/api/tags")) {
+    if (request.method == "GET" && path.endsWith(modelsPath(m_kind))) {
+        if (m_kind == Kind::Anthropic) {
+            sendWhole(c, 200, "application/json", FakeAnthropicWire::modelList(), 0);
+            return;
+        }
         QJsonObject list;
         if (openai)
             list = QJsonObject{{"object", "list"},
@@ -166,7 +221,11 @@ void FakeBackend::handle(Connection *c, const Recorded &request) {
         sendWhole(c, 200, "application/json", compact(list), 0);
         return;
     }
-    if (request.method != "POST" || !path.endsWith(openai ? "/chat/completions" : "/api/chat")) {
+    if (!openai && request.method == "POST" && path == "/api/show") {
+        sendWhole(c, 200, "application/json", showAnswer(request.json()), 0);
+        return;
+    }
+    if (request.method != "POST" || !path.endsWith(chatPath(m_kind))) {
         // What the real servers answer to a wrong URL, so a misrouted proxy fails visibly.
         sendWhole(c, 404, "text/plain; charset=utf-8", "404 page not found", 0);
         return;
@@ -181,7 +240,10 @@ void FakeBackend::handle(Connection *c, const Recorded &request) {
 
     const bool stream = json.value("stream").toBool(m_kind == Kind::Ollama);
     if (!stream) {
-        sendWhole(c, 200, "application/json", completeAnswer(reply, json), reply.firstByteDelayMs);
+        // A real model takes as long to write the answer whether it streams it or not.
+        const int generationMs = reply.chunkDelayMs * int(reply.reasoning.size() + reply.text.size());
+        sendWhole(c, 200, "application/json", completeAnswer(reply, json),
+                  reply.firstByteDelayMs + generationMs);
         return;
     }
     sendChunks(c, streamChunks(reply, json), reply);
@@ -218,13 +280,30 @@ void FakeBackend::finishAnswer(Connection *c) {
     }
 }
 
+// Ollama's /api/show: the context length the model was trained for, and its capabilities.
+QByteArray FakeBackend::showAnswer(const QJsonObject &request) const {
+    const QString model = request.value("model").toString();
+    return compact(QJsonObject{{"details", QJsonObject{{"family", "fake"}, {"parameter_size", "1B"}}},
+                               {"model_info", QJsonObject{{"general.architecture", "fake"},
+                                                          {"fake.context_length", m_ollamaContextLength}}},
+                               {"capabilities", QJsonArray{"completion", "tools"}},
+                               {"model", model}});
+}
+
+int FakeBackend::defaultWordCount(const QJsonObject &request) const {
+    const int limit = requestedTokenLimit(request);
+    return limit > 0 ? qMin(m_defaultWords, limit) : m_defaultWords;
+}
+
 FakeBackend::Reply FakeBackend::defaultReply(const QJsonObject &request) const {
     Reply reply;
     reply.firstByteDelayMs = m_defaultFirstByteDelayMs;
     reply.chunkDelayMs = m_defaultWordDelayMs;
     const QJsonArray messages = request.value("messages").toArray();
-    const QString lastRole =
-        messages.isEmpty() ? QString() : messages.last().toObject().value("role").toString();
+    // Anthropic has no "tool" role: tool results are blocks of a user turn.
+    const QString lastRole = FakeAnthropicWire::answersToolResult(request) ? QStringLiteral("tool")
+                             : messages.isEmpty()                          ? QString()
+                                                  : messages.last().toObject().value("role").toString();
     const QJsonArray tools = request.value("tools").toArray();
     const QString userText = lastUserText(request);
     if (lastRole != "tool" && userText.contains("[[error 500]]")) {
@@ -233,26 +312,35 @@ FakeBackend::Reply FakeBackend::defaultReply(const QJsonObject &request) const {
             m_kind == Kind::OpenAI
                 ? R"({"error":{"message":"The fake backend failed on purpose","type":"server_error","param":null,"code":null}})"
                 : R"({"error":"the fake backend failed on purpose"})";
+        if (m_kind == Kind::Anthropic)
+            reply.rawBody = FakeAnthropicWire::errorBody("api_error", "The fake backend failed on purpose");
         return reply;
     }
     if (lastRole == "tool") {
         reply.text = {"The file ", "says hello."};
-    } else if (!tools.isEmpty() && userText.contains("[[tool]]")) {
-        const QString name = tools.first().toObject().value("function").toObject().value("name").toString();
-        reply.text = {"Let me read it."};
-        reply.toolCalls = {ToolCall{"call_fake_1", name, R"({"file_path":"/tmp/hello.txt"})", 3}};
-    } else if (m_defaultWords > 0) {
-        for (int i = 0; i < m_defaultWords; ++i)
+    } else if (const QString name = requestedTool(tools, userText); !name.isEmpty()) {
+        if (m_callsTools) {
+            reply.text = {"Let me read it."};
+            reply.toolCalls = {ToolCall{"call_fake_1", name, R"({"file_path":"/tmp/hello.txt"})", 3}};
+        } else {
+            reply.text = {"I would read", " /tmp/hello.txt with ", name + "."};
+        }
+    } else if (const int words = defaultWordCount(request); words > 0) {
+        for (int i = 0; i < words; ++i)
             reply.text.append(i == 0 ? QStringLiteral("tok") : QStringLiteral(" tok"));
-        reply.completionTokens = m_defaultWords;
+        reply.completionTokens = words;
     } else {
-        const QString kindName = m_kind == Kind::OpenAI ? "openai" : "ollama";
+        const QString kindName = m_kind == Kind::OpenAI   ? "openai"
+                                 : m_kind == Kind::Ollama ? "ollama"
+                                                          : "anthropic";
         reply.text = {"Hello", " from the", " fake " + kindName, " backend."};
     }
     return reply;
 }
 
 QList<QByteArray> FakeBackend::streamChunks(const Reply &reply, const QJsonObject &request) const {
+    if (m_kind == Kind::Anthropic)
+        return FakeAnthropicWire::streamEvents(reply, request);
     const QString model = request.value("model").toString();
     QList<QByteArray> chunks;
     if (m_kind == Kind::OpenAI) {
@@ -342,6 +430,8 @@ QList<QByteArray> FakeBackend::streamChunks(const Reply &reply, const QJsonObjec
 }
 
 QByteArray FakeBackend::completeAnswer(const Reply &reply, const QJsonObject &request) const {
+    if (m_kind == Kind::Anthropic)
+        return FakeAnthropicWire::message(reply, request);
     const QString text = reply.text.join(QString());
     if (m_kind == Kind::OpenAI) {
         QJsonObject message{{"role", "assistant"}, {"content", text}};
@@ -386,7 +476,7 @@ QByteArray FakeBackend::completeAnswer(const Reply &reply, const QJsonObject &re
 
 void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Reply &reply) {
     QPointer<QTcpSocket> socket = c->socket;
-    const QByteArray contentType = m_kind == Kind::OpenAI ? "text/event-stream" : "application/x-ndjson";
+    const QByteArray contentType = m_kind == Kind::Ollama ? "application/x-ndjson" : "text/event-stream";
     auto writeHead = [socket, contentType] {
         if (socket)
             socket->write("HTTP/1.1 200 OK\r\nContent-Type: " + contentType +
@@ -417,8 +507,9 @@ void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Repl
     struct Pacer {
         QList<QByteArray> chunks;
         int sent = 0;
+        QElapsedTimer sinceHead; // chunk N is due N delays after the head, so late timers do not add up
     };
-    auto pacer = std::make_shared<Pacer>(Pacer{std::move(chunks), 0});
+    auto pacer = std::make_shared<Pacer>(Pacer{std::move(chunks), 0, {}});
     auto step = std::make_shared<std::function<void()>>();
     // The pending timer owns the step; the step itself only holds a weak reference (no cycle).
     std::weak_ptr<std::function<void()>> weakStep = step;
@@ -437,10 +528,13 @@ void FakeBackend::sendChunks(Connection *c, QList<QByteArray> chunks, const Repl
             return;
         }
         writeChunk(pacer->chunks.at(pacer->sent++));
-        QTimer::singleShot(reply.chunkDelayMs, this, [next = weakStep.lock()] { (*next)(); });
+        const qint64 due = qint64(pacer->sent) * reply.chunkDelayMs;
+        const int wait = int(qMax<qint64>(0, due - pacer->sinceHead.elapsed()));
+        QTimer::singleShot(wait, this, [next = weakStep.lock()] { (*next)(); });
     };
     QTimer::singleShot(reply.firstByteDelayMs, this, [=] {
         writeHead();
+        pacer->sinceHead.start();
         (*step)();
     });
 }

@@ -1,14 +1,16 @@
-// A model server for tests and benchmarks that speaks the exact OpenAI Chat Completions (SSE)
-// or Ollama /api/chat (NDJSON) wire format over real sockets, records what it was sent, and
-// answers from a script: text, reasoning, tool calls split into fragments, errors, delays,
-// cut connections and stalls.
+// A model server for tests and benchmarks that speaks the exact OpenAI Chat Completions (SSE),
+// Ollama /api/chat (NDJSON) or Anthropic /v1/messages (SSE) wire format over real sockets, records
+// what it was sent, and answers from a script: text, reasoning, tool calls split into fragments,
+// errors, delays, cut connections and stalls.
 //
 // With no scripted reply queued it answers by itself: after a tool result, "The file says hello.";
-// when tools are offered and the last user text contains "[[tool]]", a call of the first tool with
-// {"file_path":"/tmp/hello.txt"}; when it contains "[[error 500]]", an HTTP 500 in the backend's
-// own error format; else "Hello from the fake <kind> backend." in several chunks (or N words with
-// setDefaultAnswer). Only the backend's own URLs are served (POST .../chat/completions and GET
-// .../models, or POST /api/chat and GET /api/tags); anything else gets a 404.
+// when tools are offered and the last user text contains "[[tool]]" (or "the <Name> tool" for an
+// offered tool), a call of the first (or that) tool with {"file_path":"/tmp/hello.txt"}, or, after
+// setCallsTools(false), a plain-text answer as weak models give; when it contains "[[error 500]]",
+// an HTTP 500 in the backend's own error format; else "Hello from the fake <kind> backend." in
+// several chunks (or N words with setDefaultAnswer). Only the backend's own URLs are served (POST
+// .../chat/completions and GET .../models, POST /api/chat, POST /api/show and GET /api/tags, or
+// POST /v1/messages and GET /v1/models); anything else gets a 404.
 #pragma once
 
 #include <QByteArray>
@@ -28,7 +30,7 @@ namespace modelrelay::testing {
 class FakeBackend : public QObject {
     Q_OBJECT
 public:
-    enum class Kind { OpenAI, Ollama };
+    enum class Kind { OpenAI, Ollama, Anthropic };
 
     struct ToolCall {
         QString id; // OpenAI only; Ollama sends none
@@ -68,15 +70,21 @@ public:
 
     bool listen(quint16 port = 0);
     quint16 port() const;
-    QString baseUrl() const; // OpenAI: http://127.0.0.1:PORT/v1, Ollama: http://127.0.0.1:PORT
+    QString baseUrl() const; // OpenAI: http://127.0.0.1:PORT/v1, Ollama and Anthropic: http://127.0.0.1:PORT
     Kind kind() const { return m_kind; }
 
     void enqueue(const Reply &reply);
-    QList<Recorded> requests() const { return m_requests; }
+    QList<Recorded> requests() const { return m_requests; }         // all but Ollama's /api/show
+    QList<Recorded> showRequests() const { return m_showRequests; } // Ollama's POST /api/show
     int clientsClosedMidAnswer() const { return m_closedMidAnswer; }
 
-    // For the command-line server and the benchmark: default answers of N words, paced.
+    // For the command-line server and the benchmark: default answers of N words (fewer when the
+    // request's max_tokens is smaller), paced; unstreamed answers come after the same total time.
     void setDefaultAnswer(int words, int wordDelayMs, int firstByteDelayMs);
+    // Ollama: what POST /api/show reports as the model's context length (default 131072).
+    void setOllamaContextLength(int tokens) { m_ollamaContextLength = tokens; }
+    // false: requests for a tool are answered in plain text (a model that cannot call tools).
+    void setCallsTools(bool callsTools) { m_callsTools = callsTools; }
 
 signals:
     void requestReceived();
@@ -92,6 +100,8 @@ private:
                    int delayMs);
     void finishAnswer(Connection *connection);
     Reply defaultReply(const QJsonObject &request) const;
+    int defaultWordCount(const QJsonObject &request) const;
+    QByteArray showAnswer(const QJsonObject &request) const;
     QList<QByteArray> streamChunks(const Reply &reply, const QJsonObject &request) const;
     QByteArray completeAnswer(const Reply &reply, const QJsonObject &request) const;
     void sendChunks(Connection *connection, QList<QByteArray> chunks, const Reply &reply);
@@ -100,10 +110,13 @@ private:
     QTcpServer *m_server;
     QQueue<Reply> m_replies;
     QList<Recorded> m_requests;
+    QList<Recorded> m_showRequests;
     int m_closedMidAnswer = 0;
     int m_defaultWords = 0;
+    int m_ollamaContextLength = 131072;
     int m_defaultWordDelayMs = 0;
     int m_defaultFirstByteDelayMs = 0;
+    bool m_callsTools = true;
 };
 
 } // namespace modelrelay::testing

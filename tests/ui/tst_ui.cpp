@@ -2,7 +2,6 @@
 // proxy and fake backends. Screenshots of every page go to the test output folder.
 #include "AboutDialog.h"
 #include "AppController.h"
-#include "ClipboardSetup.h"
 #include "FakeBackend.h"
 #include "MainWindow.h"
 #include "SingleInstance.h"
@@ -41,7 +40,6 @@
 using namespace modelrelay;
 using namespace modelrelay::testing;
 
-Q_DECLARE_METATYPE(modelrelay::ClipboardSetup::Shell)
 Q_DECLARE_METATYPE(modelrelay::ModelRule)
 
 namespace {
@@ -114,8 +112,6 @@ private slots:
     void switchingBackendChangesWhereRequestsGo();
     void portInUseIsShownInWords();
     void badUrlAndFailingBackendAreShownInWords();
-    void setupLine_data();
-    void setupLine();
     void secondInstanceAsksTheFirstToShow();
     void staleLockIsRecovered();
     void aboutNamesTheLicence();
@@ -203,8 +199,15 @@ void TestUi::requestLogShowsRecordFields() {
     QCOMPARE(log.index(1, RequestLogModel::Status).data(Qt::ToolTipRole).toString(), failed.error);
     QVERIFY(log.index(1, RequestLogModel::Status).data(Qt::ForegroundRole).isValid());
     QVERIFY(!log.index(0, RequestLogModel::Status).data(Qt::ForegroundRole).isValid());
+    QVERIFY(!log.index(0, RequestLogModel::EstimatedInput).data(Qt::ForegroundRole).isValid());
     QCOMPARE(cell(2, RequestLogModel::Model), QString("claude-sonnet-4-5 (count tokens)"));
     QCOMPARE(log.index(2, 0).data(RequestLogModel::RecordRole).value<RequestRecord>().id, quint64(3));
+    RequestRecord cut = record(4);
+    cut.warning = "prompt of ~40000 tokens does not fit num_ctx 32768: Ollama will cut it";
+    log.add(cut);
+    log.flush();
+    QVERIFY(log.index(3, RequestLogModel::EstimatedInput).data(Qt::ForegroundRole).isValid());
+    QCOMPARE(log.index(3, RequestLogModel::Model).data(Qt::ToolTipRole).toString(), cut.warning);
 }
 
 void TestUi::totalsPerModel() {
@@ -226,6 +229,9 @@ void TestUi::totalsPerModel() {
     QCOMPARE(totals.index(0, ModelTotalsModel::Output).data().toString(), QLocale().toString(624));
     QCOMPARE(totals.index(1, ModelTotalsModel::Model).data().toString(), QString("qwen2.5:7b"));
     QCOMPARE(totals.index(1, ModelTotalsModel::Errors).data().toInt(), 1);
+    // 18234 estimated vs 18012 counted, twice: 1.2 % off; none for the failed request.
+    QCOMPARE(totals.index(0, ModelTotalsModel::EstimateError).data().toString(), QString("1.2 %"));
+    QCOMPARE(totals.index(1, ModelTotalsModel::EstimateError).data().toString(), QString());
 }
 
 void TestUi::modelMapModelEdits() {
@@ -393,7 +399,8 @@ void TestUi::trayToggleStartsAndStopsTheProxy() {
     QCOMPARE(app.service().listenAddress(), app.address());
     QVERIFY(tray.copySetupAction()->isEnabled());
     tray.copySetupAction()->trigger();
-    QCOMPARE(QGuiApplication::clipboard()->text(), ClipboardSetup::setupLine(app.address()));
+    QCOMPARE(QGuiApplication::clipboard()->text(),
+             "export ANTHROPIC_BASE_URL=" + app.address() + " ANTHROPIC_API_KEY=modelrelay");
     tray.toggleAction()->trigger();
     QTRY_COMPARE(app.state(), AppController::State::Stopped);
     QVERIFY(!app.service().isRunning());
@@ -493,30 +500,6 @@ void TestUi::badUrlAndFailingBackendAreShownInWords() {
     QTRY_VERIFY(page.testResult()->text().contains("could not connect"));
     QVERIFY(page.testResult()->text().contains(QString("127.0.0.1:%1").arg(deadPort)));
     QVERIFY(page.testResult()->text().contains("connection refused"));
-}
-
-void TestUi::setupLine_data() {
-    QTest::addColumn<QString>("address");
-    QTest::addColumn<ClipboardSetup::Shell>("shell");
-    QTest::addColumn<QString>("expected");
-    QTest::newRow("posix") << "http://127.0.0.1:8787" << ClipboardSetup::Shell::Posix
-                           << "export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay";
-    QTest::newRow("posix, other port")
-        << "http://127.0.0.1:40123" << ClipboardSetup::Shell::Posix
-        << "export ANTHROPIC_BASE_URL=http://127.0.0.1:40123 ANTHROPIC_API_KEY=modelrelay";
-    QTest::newRow("posix, IPv6 host")
-        << "http://[::1]:8787" << ClipboardSetup::Shell::Posix
-        << "export ANTHROPIC_BASE_URL=http://[::1]:8787 ANTHROPIC_API_KEY=modelrelay";
-    QTest::newRow("powershell")
-        << "http://127.0.0.1:8787" << ClipboardSetup::Shell::PowerShell
-        << "$env:ANTHROPIC_BASE_URL=\"http://127.0.0.1:8787\"; $env:ANTHROPIC_API_KEY=\"modelrelay\"";
-}
-
-void TestUi::setupLine() {
-    QFETCH(QString, address);
-    QFETCH(ClipboardSetup::Shell, shell);
-    QFETCH(QString, expected);
-    QCOMPARE(ClipboardSetup::setupLine(address, shell), expected);
 }
 
 void TestUi::secondInstanceAsksTheFirstToShow() {

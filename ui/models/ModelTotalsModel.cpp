@@ -1,6 +1,7 @@
 #include "ModelTotalsModel.h"
 
 #include <QLocale>
+#include <cmath>
 
 namespace modelrelay {
 
@@ -31,6 +32,10 @@ QVariant ModelTotalsModel::data(const QModelIndex &index, int role) const {
         return QLocale().toString(t.input);
     case Output:
         return QLocale().toString(t.output);
+    case EstimateError:
+        return t.estimateSamples > 0
+                   ? tr("%1 %").arg(100.0 * t.estimateErrorSum / t.estimateSamples, 0, 'f', 1)
+                   : QString();
     default:
         return {};
     }
@@ -41,6 +46,9 @@ QVariant ModelTotalsModel::headerData(int section, Qt::Orientation orientation, 
         return {};
     if (role == Qt::ToolTipRole && section == Input)
         return tr("As reported by the backend; estimated for answered requests it reported none for");
+    if (role == Qt::ToolTipRole && section == EstimateError)
+        return tr("How far ModelRelay's input token estimate (calibrated per model as answers come in) was "
+                  "from the backend's count, on average");
     if (role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -54,6 +62,8 @@ QVariant ModelTotalsModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Input tokens");
     case Output:
         return tr("Output tokens");
+    case EstimateError:
+        return tr("Estimate error");
     default:
         return {};
     }
@@ -79,7 +89,12 @@ void ModelTotalsModel::add(const RequestRecord &record) {
     const bool answered = record.status < 400 && record.error.isEmpty();
     t.input += record.inputTokens.value_or(answered ? record.estimatedInputTokens : 0);
     t.output += record.outputTokens.value_or(0);
-    emit dataChanged(index(row, Requests), index(row, Output));
+    if (record.inputTokens.value_or(0) > 0 && record.estimatedInputTokens > 0) {
+        t.estimateErrorSum +=
+            std::abs(record.estimatedInputTokens - *record.inputTokens) / double(*record.inputTokens);
+        ++t.estimateSamples;
+    }
+    emit dataChanged(index(row, Requests), index(row, EstimateError));
 }
 
 void ModelTotalsModel::clear() {

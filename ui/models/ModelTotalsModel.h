@@ -1,5 +1,5 @@
-// Totals per client model (requests, errors, backend-reported tokens), fed by the same records
-// as the request log.
+// Totals per model (requests, errors, backend-reported tokens, and how far the input token estimate
+// was from what the backend counted), fed by the same records as the request log.
 #pragma once
 
 #include "records/RequestRecord.h"
@@ -12,7 +12,7 @@ namespace modelrelay {
 class ModelTotalsModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Model, Requests, Errors, Input, Output, ColumnCount };
+    enum Column { Model, Requests, Errors, Input, Output, EstimateError, ColumnCount };
 
     using QAbstractTableModel::QAbstractTableModel;
 
@@ -32,6 +32,8 @@ private:
         int errors = 0;
         qint64 input = 0;
         qint64 output = 0;
+        double estimateErrorSum = 0; // |estimate - reported| / reported, summed over the requests with both
+        int estimateSamples = 0;
     };
     QList<Totals> m_rows;
 };

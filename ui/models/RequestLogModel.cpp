@@ -41,8 +41,10 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const {
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && index.column() == Status && (r.status >= 400 || !r.error.isEmpty()))
         return QBrush(QColor(0xc0, 0x39, 0x2b));
+    if (role == Qt::ForegroundRole && index.column() == EstimatedInput && !r.warning.isEmpty())
+        return QBrush(QColor(0xb9, 0x77, 0x0e));
     if (role == Qt::ToolTipRole)
-        return r.error.isEmpty() ? r.notes.join(u'\n') : r.error;
+        return !r.error.isEmpty() ? r.error : !r.warning.isEmpty() ? r.warning : r.notes.join(u'\n');
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

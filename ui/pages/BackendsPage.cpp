@@ -28,11 +28,18 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     , m_maxTokens(new QSpinBox)
     , m_use(new QPushButton(tr("Use this backend")))
     , m_test(new QPushButton(tr("Test connection")))
+    , m_selfTest(new QPushButton(tr("Run self-test")))
     , m_result(new QLabel)
     , m_lister(new ModelLister(this)) {
     m_kind->addItem(tr("Ollama"), int(BackendKind::Ollama));
     m_kind->addItem(tr("OpenAI-compatible (llama.cpp, vLLM, LM Studio, OpenRouter…)"),
                     int(BackendKind::OpenAI));
+    m_kind->addItem(tr("Anthropic-compatible (native /v1/messages)"), int(BackendKind::Anthropic));
+    m_kind->setItemData(
+        m_kind->count() - 1,
+        tr("Servers that speak the Anthropic Messages API themselves: Ollama 0.14 or later "
+           "(http://127.0.0.1:11434), llama.cpp server, vLLM, LM Studio (their own host:port)."),
+        Qt::ToolTipRole);
     m_key->setEchoMode(QLineEdit::Password);
     m_key->setPlaceholderText(tr("none"));
     m_context->setRange(2048, 1048576);
@@ -45,6 +52,9 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     m_maxTokens->setSpecialValueText(tr("no cap"));
     m_maxTokens->setToolTip(
         tr("Claude Code asks for up to 128000 output tokens; many backends accept less."));
+    m_selfTest->setToolTip(
+        tr("Sends Claude Code-shaped requests (tools, a tool result, streaming, count_tokens, "
+           "an image, thinking) to this backend and its model, and reports what works."));
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -69,6 +79,7 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_use);
     actions->addWidget(m_test);
+    actions->addWidget(m_selfTest);
     actions->addStretch();
     form->addRow(actions);
     form->addRow(m_result);
@@ -83,10 +94,12 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
         if (m_loading)
             return;
-        // A new kind with the other kind's default URL gets its own default.
+        // A new kind with another kind's default URL gets its own default.
         const auto kind = BackendKind(m_kind->currentData().toInt());
-        const auto other = kind == BackendKind::Ollama ? BackendKind::OpenAI : BackendKind::Ollama;
-        if (m_url->text() == BackendProfile::defaultBaseUrl(other).toString() || m_url->text().isEmpty())
+        bool isADefault = m_url->text().isEmpty();
+        for (const BackendKind other : {BackendKind::OpenAI, BackendKind::Ollama, BackendKind::Anthropic})
+            isADefault = isADefault || m_url->text() == BackendProfile::defaultBaseUrl(other).toString();
+        if (isADefault)
             m_url->setText(BackendProfile::defaultBaseUrl(kind).toString());
         saveEdits();
     });
@@ -99,6 +112,7 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
         m_result->setText(tr("Asking the backend for its models…"));
         m_lister->list(m_app.profiles().value(m_list->currentRow()));
     });
+    connect(m_selfTest, &QPushButton::clicked, this, &BackendsPage::runSelfTest);
     connect(m_lister, &ModelLister::listed, this, [this](const QStringList &models) {
         m_result->setText(
             models.isEmpty()
@@ -153,12 +167,26 @@ void BackendsPage::showProfile(int row) {
     m_kind->setCurrentIndex(m_kind->findData(int(p.kind)));
     m_url->setText(p.baseUrl.toString());
     m_key->setText(p.apiKey);
+    m_key->setToolTip(tr("Saved in %1").arg(m_app.apiKeysLocation()));
     m_context->setValue(p.ollamaContextSize);
     m_context->setEnabled(p.kind == BackendKind::Ollama);
     m_maxTokens->setValue(p.maxOutputTokens);
     m_use->setEnabled(row != m_app.activeProfile());
     m_result->clear();
     m_loading = false;
+}
+
+void BackendsPage::runSelfTest() {
+    if (!saveEdits())
+        return; // the form's problem is on screen
+    const BackendProfile profile = m_app.profiles().value(m_list->currentRow());
+    ProxyConfig config = m_app.config(); // the model map, limits and token in effect
+    config.backend = profile;
+    if (!m_selfTestDialog)
+        m_selfTestDialog = new SelfTestDialog(this);
+    m_selfTestDialog->show();
+    m_selfTestDialog->raise();
+    m_selfTestDialog->run(profile.name, config);
 }
 
 bool BackendsPage::saveEdits() {

@@ -1,7 +1,10 @@
 // The backend profiles: which one is used, and each one's kind, URL, key and limits, with a
-// connection test that lists the backend's models.
+// connection test that lists the backend's models and a self-test with Claude Code-shaped requests.
 #pragma once
 
+#include "SelfTestDialog.h"
+
+#include <QPointer>
 #include <QWidget>
 
 class QComboBox;
@@ -26,6 +29,8 @@ public:
     QLineEdit *apiKey() const { return m_key; }
     QPushButton *useButton() const { return m_use; }
     QPushButton *testButton() const { return m_test; }
+    QPushButton *selfTestButton() const { return m_selfTest; }
+    SelfTestDialog *selfTestDialog() const { return m_selfTestDialog; }
     QLabel *testResult() const { return m_result; }
 
 signals:
@@ -35,6 +40,7 @@ private:
     void reloadList();
     void showProfile(int row);
     bool saveEdits(); // false when the form holds something unusable (and says so)
+    void runSelfTest();
 
     AppController &m_app;
     QListWidget *m_list;
@@ -46,6 +52,8 @@ private:
     QSpinBox *m_maxTokens;
     QPushButton *m_use;
     QPushButton *m_test;
+    QPushButton *m_selfTest;
+    QPointer<SelfTestDialog> m_selfTestDialog;
     QLabel *m_result;
     ModelLister *m_lister;
     bool m_loading = false;

@@ -53,7 +53,9 @@ void OpenAiStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelt
         return;
     }
     QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(data.toByteArray(), &error);
+    // The parser copies what it keeps: the line need not be copied first.
+    const QJsonDocument document =
+        QJsonDocument::fromJson(QByteArray::fromRawData(data.data(), data.size()), &error);
     if (error.error != QJsonParseError::NoError || !document.isObject()) {
         ++m_skippedLines;
         return;

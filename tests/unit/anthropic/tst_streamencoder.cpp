@@ -15,6 +15,8 @@ class TestStreamEncoder : public QObject {
     Q_OBJECT
 private slots:
     void exactBytesOfASimpleAnswer();
+    void textIsEscapedAsQtEscapesIt_data();
+    void textIsEscapedAsQtEscapesIt();
     void sequences_data();
     void sequences();
     void failClosesTheOpenBlock();
@@ -95,6 +97,48 @@ void TestStreamEncoder::exactBytesOfASimpleAnswer() {
     QVERIFY(encoder.isComplete());
     QVERIFY(encoder.encode(StreamDelta::textFragment("late")).isEmpty());
     QVERIFY(encoder.finish().isEmpty());
+}
+
+void TestStreamEncoder::textIsEscapedAsQtEscapesIt_data() {
+    QTest::addColumn<QString>("text");
+    QTest::newRow("plain") << QStringLiteral("Hello, world");
+    QTest::newRow("quotes and backslashes") << QStringLiteral("say \"hi\" C:\\dir\\");
+    QTest::newRow("control characters")
+        << QStringLiteral("a\nb\r\tc\bd\fe") + QChar(0x01) + QChar(0x1f) + QChar(0x7f);
+    QTest::newRow("accents and CJK") << QStringLiteral("caf\u00e9 \u4f60\u597d \u00a0\u2028");
+    QTest::newRow("emoji") << QStringLiteral("ok \U0001F600!");
+    QTest::newRow("lone surrogates") << QString(QChar(0xd83d)) + QStringLiteral("x") + QChar(0xde00);
+    QTest::newRow("empty") << QString();
+}
+
+// Text deltas are written by hand on the hot path; their bytes must be those Qt would write.
+void TestStreamEncoder::textIsEscapedAsQtEscapesIt() {
+    QFETCH(QString, text);
+    StreamEncoder encoder("msg_1", "m", 1);
+    encoder.start();
+    encoder.encode(StreamDelta::textFragment("first"));
+    const QByteArray bytes = encoder.encode(StreamDelta::textFragment(text));
+    const QJsonObject expected{{"type", "content_block_delta"},
+                               {"index", 0},
+                               {"delta", QJsonObject{{"type", "text_delta"}, {"text", text}}}};
+    if (text.isEmpty()) {
+        QVERIFY(bytes.isEmpty());
+        return;
+    }
+    QCOMPARE(bytes, "event: content_block_delta\ndata: " +
+                        QJsonDocument(expected).toJson(QJsonDocument::Compact) + "\n\n");
+    StreamEncoder tools("msg_1", "m", 1);
+    tools.start();
+    tools.encode(StreamDelta::toolCallBegin(0, text, text));
+    tools.encode(StreamDelta::toolCallArgs(0, "{}"));
+    tools.encode(StreamDelta::finish(StopReason::ToolUse));
+    const QByteArray end = tools.finish();
+    const QJsonObject block{{"type", "tool_use"}, {"id", text}, {"name", text}, {"input", QJsonObject()}};
+    QVERIFY(end.startsWith(
+        "event: content_block_start\ndata: " +
+        QJsonDocument(QJsonObject{{"type", "content_block_start"}, {"index", 0}, {"content_block", block}})
+            .toJson(QJsonDocument::Compact) +
+        "\n\n"));
 }
 
 void TestStreamEncoder::sequences_data() {

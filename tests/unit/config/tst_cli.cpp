@@ -1,4 +1,8 @@
 // The real modelrelay binary: version, help, configuration errors, headless start and stop.
+#include "FakeBackend.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -76,6 +80,54 @@ private slots:
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);
         QCOMPARE(process.exitCode(), 0);
         QVERIFY(!process.readAllStandardError().contains("sk-never-printed"));
+    }
+    // The key reaches the backend, and nothing else: not stdout, not stderr (even at debug level),
+    // not the settings file.
+    void apiKeyIsSentButNeverShown() {
+        const QByteArray key = "sk-cli-secret-4711";
+        modelrelay::testing::FakeBackend backend(modelrelay::testing::FakeBackend::Kind::OpenAI);
+        QVERIFY(backend.listen());
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        QTemporaryDir dir;
+        const QString ini = dir.filePath("settings.ini");
+
+        QProcess process;
+        QProcessEnvironment env = environment("PROVIDER_API_KEY=" + QString::fromLatin1(key));
+        env.insert("PROVIDER", "openai");
+        env.insert("PROVIDER_BASE_URL", QString("http://127.0.0.1:%1/v1").arg(backend.port()));
+        env.insert("DEFAULT_MODEL", "fake-model");
+        env.insert("LOG_LEVEL", "debug");
+        process.setProcessEnvironment(env);
+        process.start(MODELRELAY_BIN, {"--headless", "--port", QString::number(port), "--settings", ini});
+        QVERIFY(process.waitForStarted());
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).contains("listening on"), 5000);
+
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(QString("http://127.0.0.1:%1/v1/messages").arg(port)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        std::unique_ptr<QNetworkReply> reply(network.post(
+            request,
+            R"({"model":"claude-cli-test","max_tokens":16,"messages":[{"role":"user","content":"hi"}]})"));
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(backend.requests().size(), 1);
+        QVERIFY2(backend.requests().at(0).headers.value("authorization") == "Bearer " + key,
+                 "the backend did not get the key");
+        QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).contains("claude-cli-test"), 5000);
+
+        process.terminate();
+        QVERIFY(process.waitForFinished(5000));
+        out += process.readAllStandardOutput();
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(!out.contains(key), "stdout shows the API key");
+        QVERIFY2(!err.contains(key), "stderr shows the API key");
+        QFile settings(ini);
+        QVERIFY2(!settings.open(QIODevice::ReadOnly) || !settings.readAll().contains(key),
+                 "the settings file holds the API key");
     }
 
 private:

@@ -274,6 +274,14 @@ void TestConfigLoader::providerSwitch_data() {
     const QString openai = "http://127.0.0.1:8080/v1";
     QTest::newRow("PROVIDER=openai takes its default URL")
         << none << QStringList{"PROVIDER=openai"} << QByteArray() << ollama << "openai" << openai << "";
+    QTest::newRow("--provider anthropic takes Ollama's native /v1/messages root")
+        << QStringList{"--provider", "anthropic"} << none << QByteArray() << "http://gpu-box:11434"
+        << "anthropic" << ollama << "";
+    QTest::newRow("PROVIDER=anthropic with llama.cpp server's root")
+        << none << QStringList{"PROVIDER=anthropic", "PROVIDER_BASE_URL=http://127.0.0.1:8080"}
+        << QByteArray() << ollama << "anthropic"
+        << "http://127.0.0.1:8080"
+        << "";
     QTest::newRow("the saved URL and key belong to the saved kind")
         << none << QStringList{"PROVIDER=openai"} << QByteArray() << "http://gpu-box:11434"
         << "openai" << openai << "";
@@ -416,9 +424,9 @@ void TestConfigLoader::errors_data() {
     QTest::newRow("--port") << QStringList{"--port", "x"} << none
                             << "--port: 'x' is not a port number (1-65535, or 0 for any free port)";
     QTest::newRow("PROVIDER") << none << QStringList{"PROVIDER=foo"}
-                              << "PROVIDER: 'foo' is not a backend kind (openai, ollama)";
-    QTest::newRow("--provider") << QStringList{"--provider", "anthropic"} << none
-                                << "--provider: 'anthropic' is not a backend kind (openai, ollama)";
+                              << "PROVIDER: 'foo' is not a backend kind (openai, ollama, anthropic)";
+    QTest::newRow("--provider") << QStringList{"--provider", "claude"} << none
+                                << "--provider: 'claude' is not a backend kind (openai, ollama, anthropic)";
     QTest::newRow("PROVIDER_BASE_URL without scheme")
         << none << QStringList{"PROVIDER_BASE_URL=localhost:11434"}
         << "PROVIDER_BASE_URL: 'localhost:11434' is not an http(s) URL (e.g. http://127.0.0.1:11434)";
@@ -497,28 +505,44 @@ void TestConfigLoader::helpAndVersionIgnoreBadSettings() {
 void TestConfigLoader::hostWarning_data() {
     QTest::addColumn<QString>("host");
     QTest::addColumn<QString>("warning");
+    QTest::addColumn<QString>("token");
     QTest::newRow("127.0.0.1") << "127.0.0.1"
+                               << ""
                                << "";
     QTest::newRow("127.0.0.2") << "127.0.0.2"
+                               << ""
                                << "";
     QTest::newRow("::1") << "::1"
+                         << ""
                          << "";
     QTest::newRow("localhost") << "LocalHost"
+                               << ""
                                << "";
     QTest::newRow("0.0.0.0") << "0.0.0.0"
                              << "HOST=0.0.0.0 exposes the proxy to your network: anyone who can reach this "
-                                "machine can use your backend through it";
+                                "machine can use your backend through it. Set MODELRELAY_ACCESS_TOKEN to "
+                                "require a token."
+                             << "";
     QTest::newRow("LAN address")
         << "192.168.1.5"
         << "HOST=192.168.1.5 exposes the proxy to your network: anyone who can reach "
-           "this machine can use your backend through it";
+           "this machine can use your backend through it. Set MODELRELAY_ACCESS_TOKEN to require a token."
+        << "";
+    QTest::newRow("LAN address with a token")
+        << "192.168.1.5"
+        << "HOST=192.168.1.5 exposes the proxy to your network (clients need the access token)"
+        << "tok";
 }
 
 void TestConfigLoader::hostWarning() {
     QFETCH(QString, host);
     QFETCH(QString, warning);
+    QFETCH(QString, token);
     QString error;
-    const auto loaded = load({}, {"HOST=" + host}, &error);
+    QStringList environment{"HOST=" + host};
+    if (!token.isEmpty())
+        environment.append("MODELRELAY_ACCESS_TOKEN=" + token);
+    const auto loaded = load({}, environment, &error);
     QVERIFY2(loaded, qPrintable(error));
     QCOMPARE(loaded->warnings.join('\n'), warning);
 }

@@ -127,6 +127,8 @@ void TestModelMap::rulesFromJson_data() {
         << "claude-*=m/100/0;x=y/0/2048";
     QTest::newRow("escaped keys") << QByteArray(R"({"claude-\"q\"":"x","b,c":"y","\u00e9":"z"})")
                                   << QString::fromUtf8("claude-\"q\"=x/0/0;b,c=y/0/0;\u00e9=z/0/0");
+    QTest::newRow("UTF-8 byte order mark")
+        << QByteArray("\xEF\xBB\xBF{\"claude-*\":\"m\"}") << "claude-*=m/0/0";
     QTest::newRow("empty object") << QByteArray("{}") << "";
     QTest::newRow("empty array") << QByteArray("[]") << "";
     QTest::newRow("not JSON") << QByteArray("{claude") << "error:not valid JSON: <parse error>";

@@ -1,4 +1,7 @@
-// SettingsStore: defaults when nothing was saved, and a round trip through a temporary INI file.
+// SettingsStore: defaults when nothing was saved, a round trip through a temporary INI file, and
+// API keys kept in a secret store (an in-memory fake here; tst_keychain uses the real one).
+// Failure messages never print a key or the file that might hold one.
+#include "FakeSecretStore.h"
 #include "config/SettingsStore.h"
 
 #include <QSettings>
@@ -6,6 +9,8 @@
 #include <QtTest>
 
 using namespace modelrelay;
+using modelrelay::testing::FakeSecrets;
+using modelrelay::testing::FakeSecretStore;
 
 class TestSettingsStore : public QObject {
     Q_OBJECT
@@ -18,6 +23,13 @@ private slots:
     void activeIndexOutOfRangeFallsBack();
     void shorterProfileListLeavesNothingBehind();
     void saveUpdatesTheActiveProfile();
+    void keysGoToTheSecretStoreNotTheFile();
+    void keysFollowTheirProfilesWhenOneIsRemoved();
+    void clearedKeyIsDeletedFromTheStore();
+    void plaintextKeysMoveToTheStoreOnTheNextSave();
+    void failingStoreFallsBackToAnOwnerOnlyFile();
+    void unreadableKeyIsReported();
+    void withoutAStoreTheFileIsOwnerOnly();
 
 private:
     QString iniPath() const { return m_dir->filePath("settings.ini"); }
@@ -25,6 +37,23 @@ private:
 };
 
 namespace {
+bool fileContains(const QString &path, const QByteArray &text) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) && file.readAll().contains(text);
+}
+
+bool onlyOwnerCanRead(const QString &path) {
+    const QFile::Permissions others =
+        QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther;
+    return QFile::exists(path) && !(QFile::permissions(path) & others);
+}
+
+QList<QString> sortedValues(const QHash<QString, QString> &hash) {
+    QList<QString> values = hash.values();
+    std::sort(values.begin(), values.end());
+    return values;
+}
+
 BackendProfile profile(const QString &name, BackendKind kind, const QString &url, const QString &key) {
     BackendProfile p;
     p.name = name;
@@ -128,10 +157,8 @@ void TestSettingsStore::shorterProfileListLeavesNothingBehind() {
                         profile("c", BackendKind::OpenAI, "http://c:1/v1", "secret-c")});
     store.saveProfiles({profile("a", BackendKind::Ollama, "http://a:1", "")});
     QCOMPARE(store.profiles().size(), 1);
-    QFile ini(iniPath());
-    QVERIFY(ini.open(QIODevice::ReadOnly));
-    const QByteArray text = ini.readAll();
-    QVERIFY2(!text.contains("secret"), text.constData());
+    QVERIFY(QFile::exists(iniPath()));
+    QVERIFY2(!fileContains(iniPath(), "secret"), "the settings file still holds a removed profile's key");
 }
 
 void TestSettingsStore::saveUpdatesTheActiveProfile() {
@@ -144,6 +171,127 @@ void TestSettingsStore::saveUpdatesTheActiveProfile() {
     const QList<BackendProfile> profiles = store.profiles();
     QCOMPARE(profiles.at(0).baseUrl.toString(), QString("http://127.0.0.1:11434")); // untouched
     QCOMPARE(profiles.at(1).baseUrl.toString(), QString("http://lmstudio:1234/v1"));
+}
+
+void TestSettingsStore::keysGoToTheSecretStoreNotTheFile() {
+    auto keychain = std::make_shared<FakeSecrets>();
+    const QList<BackendProfile> profiles = {
+        profile("box", BackendKind::Ollama, "http://box:11434", ""),
+        profile("vLLM", BackendKind::OpenAI, "http://vllm/v1", "sk-first-key"),
+        profile("router", BackendKind::OpenAI, "http://r/v1", "sk-second-key")};
+    {
+        SettingsStore store(iniPath(), std::make_unique<FakeSecretStore>(keychain));
+        store.saveProfiles(profiles);
+        store.setActiveProfileIndex(1);
+        QCOMPARE(store.secretsLocation(), QString("the fake keychain"));
+        QVERIFY(store.takeWarnings().isEmpty());
+    }
+    QVERIFY(QFile::exists(iniPath()));
+    QVERIFY2(!fileContains(iniPath(), "sk-"), "the settings file holds an API key");
+    QVERIFY(sortedValues(keychain->entries) == (QList<QString>{"sk-first-key", "sk-second-key"}));
+
+    SettingsStore again(iniPath(), std::make_unique<FakeSecretStore>(keychain));
+    QVERIFY(again.profiles() == profiles);
+    QVERIFY(again.load().backend.apiKey == "sk-first-key");
+    const int writes = keychain->writes;
+    again.saveProfiles(profiles); // unchanged keys are not written again
+    QCOMPARE(keychain->writes, writes);
+}
+
+void TestSettingsStore::keysFollowTheirProfilesWhenOneIsRemoved() {
+    auto keychain = std::make_shared<FakeSecrets>();
+    SettingsStore store(iniPath(), std::make_unique<FakeSecretStore>(keychain));
+    store.saveProfiles({profile("a", BackendKind::OpenAI, "http://a/v1", "sk-a"),
+                        profile("b", BackendKind::OpenAI, "http://b/v1", "sk-b"),
+                        profile("c", BackendKind::OpenAI, "http://c/v1", "sk-c")});
+    const QList<BackendProfile> withoutB = {profile("a", BackendKind::OpenAI, "http://a/v1", "sk-a"),
+                                            profile("c", BackendKind::OpenAI, "http://c/v1", "sk-c")};
+    store.saveProfiles(withoutB);
+    QVERIFY(sortedValues(keychain->entries) == (QList<QString>{"sk-a", "sk-c"}));
+    QVERIFY(SettingsStore(iniPath(), std::make_unique<FakeSecretStore>(keychain)).profiles() == withoutB);
+    store.saveProfiles({profile("a", BackendKind::OpenAI, "http://a/v1", "")});
+    QVERIFY(keychain->entries.isEmpty());
+}
+
+void TestSettingsStore::clearedKeyIsDeletedFromTheStore() {
+    auto keychain = std::make_shared<FakeSecrets>();
+    SettingsStore store(iniPath(), std::make_unique<FakeSecretStore>(keychain));
+    store.saveProfiles({profile("a", BackendKind::OpenAI, "http://a/v1", "sk-a")});
+    QCOMPARE(keychain->entries.size(), 1);
+    store.saveProfiles({profile("a", BackendKind::OpenAI, "http://a/v1", "")});
+    QVERIFY(keychain->entries.isEmpty());
+    QVERIFY(SettingsStore(iniPath(), std::make_unique<FakeSecretStore>(keychain))
+                .profiles()
+                .at(0)
+                .apiKey.isEmpty());
+}
+
+void TestSettingsStore::plaintextKeysMoveToTheStoreOnTheNextSave() {
+    const QList<BackendProfile> profiles = {
+        profile("vLLM", BackendKind::OpenAI, "http://vllm/v1", "sk-old-key")};
+    SettingsStore(iniPath()).saveProfiles(profiles); // as every version before the keychain did
+    QVERIFY(fileContains(iniPath(), "sk-old-key"));
+    QVERIFY(QFile::setPermissions(iniPath(), QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+
+    auto keychain = std::make_shared<FakeSecrets>();
+    SettingsStore store(iniPath(), std::make_unique<FakeSecretStore>(keychain));
+    QVERIFY(store.profiles() == profiles);
+    QVERIFY(onlyOwnerCanRead(iniPath())); // already while reading: the key is still in the file
+    ProxyConfig config = store.load();
+    config.port = 9999;
+    store.save(config);
+    QVERIFY2(!fileContains(iniPath(), "sk-old-key"), "the key was not moved out of the settings file");
+    QVERIFY(sortedValues(keychain->entries) == QList<QString>{"sk-old-key"});
+    QVERIFY(SettingsStore(iniPath(), std::make_unique<FakeSecretStore>(keychain)).profiles() == profiles);
+}
+
+void TestSettingsStore::failingStoreFallsBackToAnOwnerOnlyFile() {
+    auto keychain = std::make_shared<FakeSecrets>();
+    keychain->writeError = "no Secret Service on this box";
+    const QList<BackendProfile> profiles = {
+        profile("a", BackendKind::OpenAI, "http://a/v1", "sk-fallback-a"),
+        profile("b", BackendKind::OpenAI, "http://b/v1", "sk-fallback-b")};
+    SettingsStore store(iniPath(), std::make_unique<FakeSecretStore>(keychain));
+    store.saveProfiles(profiles);
+    QVERIFY(fileContains(iniPath(), "sk-fallback-a"));
+    QVERIFY(onlyOwnerCanRead(iniPath()));
+    QCOMPARE(keychain->writes, 1); // the store is not asked again in this run
+    QVERIFY(store.secretsLocation().contains("settings file"));
+    QVERIFY(store.secretsLocation().contains("no Secret Service on this box"));
+
+    const QStringList warnings = store.takeWarnings();
+    QCOMPARE(warnings.size(), 1);
+    QVERIFY(warnings.at(0).contains("no Secret Service on this box"));
+    QVERIFY(warnings.at(0).contains(iniPath()));
+    QVERIFY2(!warnings.at(0).contains("sk-fallback"), "the warning names the key");
+
+    store.setActiveProfileIndex(1);
+    store.save(store.load()); // later writes keep the file owner-only and say nothing new
+    QVERIFY(onlyOwnerCanRead(iniPath()));
+    QVERIFY(store.takeWarnings().isEmpty());
+    QVERIFY(SettingsStore(iniPath()).profiles() == profiles);
+}
+
+void TestSettingsStore::unreadableKeyIsReported() {
+    auto keychain = std::make_shared<FakeSecrets>();
+    SettingsStore(iniPath(), std::make_unique<FakeSecretStore>(keychain))
+        .saveProfiles({profile("vLLM", BackendKind::OpenAI, "http://vllm/v1", "sk-locked-away")});
+    keychain->readError = "the keychain is locked";
+    SettingsStore store(iniPath(), std::make_unique<FakeSecretStore>(keychain));
+    QVERIFY(store.load().backend.apiKey.isEmpty());
+    QVERIFY(store.profiles().at(0).apiKey.isEmpty());
+    const QStringList warnings = store.takeWarnings();
+    QCOMPARE(warnings.size(), 1);
+    QVERIFY(warnings.at(0).contains("\"vLLM\""));
+    QVERIFY(warnings.at(0).contains("the keychain is locked"));
+}
+
+void TestSettingsStore::withoutAStoreTheFileIsOwnerOnly() {
+    SettingsStore store(iniPath());
+    QVERIFY(store.secretsLocation().contains("settings file"));
+    store.saveProfiles({profile("a", BackendKind::OpenAI, "http://a/v1", "sk-plain")});
+    QVERIFY(onlyOwnerCanRead(iniPath()));
+    QVERIFY(store.takeWarnings().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSettingsStore)

@@ -1,0 +1,30 @@
+// The environment a user pastes into a terminal to point Claude Code at the proxy: the base URL,
+// the key the proxy expects (its access token, or any placeholder when it has none), and, when
+// the mapped model's limits are known, the output cap and the window Claude Code compacts at, so
+// it compacts before a local model's context overflows.
+#pragma once
+
+#include <QString>
+
+namespace modelrelay {
+
+struct ProxyConfig;
+
+class ClaudeCodeSetup {
+public:
+    enum class Shell { Posix, PowerShell };
+
+    struct Environment {
+        QString baseUrl;
+        QString apiKey;          // empty: a placeholder (Claude Code insists on some key)
+        int maxOutputTokens = 0; // 0: not set
+        int autoCompactWindow = 0;
+    };
+
+    static Shell currentShell();
+    static QString line(const Environment &environment, Shell shell = currentShell());
+    // What a client of this configuration, listening at baseUrl, should set.
+    static Environment environmentFor(const ProxyConfig &config, const QString &baseUrl);
+};
+
+} // namespace modelrelay

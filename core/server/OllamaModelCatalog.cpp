@@ -1,0 +1,73 @@
+#include "OllamaModelCatalog.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+#include <algorithm>
+#include <utility>
+
+namespace modelrelay {
+
+using namespace Qt::Literals::StringLiterals;
+
+OllamaModelCatalog::OllamaModelCatalog(QObject *parent)
+    : QObject(parent)
+    , m_network(new QNetworkAccessManager(this)) {}
+
+OllamaModelCatalog::~OllamaModelCatalog() = default;
+
+QString OllamaModelCatalog::keyOf(const QUrl &baseUrl, const QString &model) {
+    return baseUrl.toString(QUrl::StripTrailingSlash) + u'\n' + model;
+}
+
+void OllamaModelCatalog::lookup(const QUrl &baseUrl, const QString &model, Callback done) {
+    const QString key = keyOf(baseUrl, model);
+    Entry &entry = m_entries[key];
+    if (entry.inFlight) {
+        entry.waiting.append(std::move(done));
+        return;
+    }
+    if (!entry.validUntil.hasExpired()) { // a default QDeadlineTimer has expired: never looked up
+        done(entry.info);
+        return;
+    }
+    entry.inFlight = true;
+    entry.waiting.append(std::move(done));
+
+    QUrl url = baseUrl;
+    QString path = url.path();
+    if (path.endsWith(u'/'))
+        path.chop(1);
+    url.setPath(path + u"/api/show"_s);
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setTransferTimeout(kLookupTimeoutMs);
+    QNetworkReply *reply = m_network->post(request, OllamaModelInfo::showRequestBody(model));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, key] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        settle(key, status == 200 ? OllamaModelInfo::fromShowResponse(reply->readAll()) : std::nullopt);
+    });
+}
+
+void OllamaModelCatalog::settle(const QString &key, const std::optional<OllamaModelInfo> &info) {
+    Entry &entry = m_entries[key];
+    entry.info = info;
+    entry.inFlight = false;
+    entry.validUntil = info ? QDeadlineTimer(QDeadlineTimer::Forever) : QDeadlineTimer(kRetryUnknownAfterMs);
+    const QList<Callback> waiting = std::exchange(entry.waiting, {});
+    for (const Callback &done : waiting)
+        done(info); // may look up again: `entry` is not used after this loop starts
+}
+
+int OllamaModelCatalog::largestNumCtx(const QUrl &baseUrl, const QString &model) const {
+    return m_entries.value(keyOf(baseUrl, model)).largestNumCtx;
+}
+
+void OllamaModelCatalog::noteNumCtx(const QUrl &baseUrl, const QString &model, int numCtx) {
+    Entry &entry = m_entries[keyOf(baseUrl, model)];
+    entry.largestNumCtx = std::max(entry.largestNumCtx, numCtx);
+}
+
+} // namespace modelrelay

@@ -1,0 +1,91 @@
+#include "TokenCalibration.h"
+
+#include <QSettings>
+#include <cmath>
+
+namespace modelrelay {
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+// QSettings treats '/' and '\' in keys as group separators; model names contain both ("ns/model").
+QString settingsGroup(const QString &model) {
+    return u"models/"_s + QString::fromLatin1(model.toUtf8().toPercentEncoding());
+}
+} // namespace
+
+TokenCalibration::TokenCalibration(QString file)
+    : m_file(std::move(file)) {
+    load();
+}
+
+TokenCalibration::~TokenCalibration() {
+    if (m_unsaved > 0)
+        save();
+}
+
+void TokenCalibration::observe(const QString &model, int estimated, int actual) {
+    if (estimated <= 0 || actual <= 0 || actual * 3 < estimated || actual > estimated * 3)
+        return;
+    Stats &s = m_models[model];
+    const double ratio = double(actual) / estimated;
+    const double error = std::abs(double(actual - estimated)) / actual;
+    if (s.samples == 0) {
+        s.ratio = ratio;
+        s.meanAbsoluteError = error;
+    } else {
+        s.ratio += kSmoothing * (ratio - s.ratio);
+        s.meanAbsoluteError += (error - s.meanAbsoluteError) / std::min(s.samples + 1, 50);
+    }
+    ++s.samples;
+    // Early samples change the most; later ones are written now and then, not on every request.
+    if (++m_unsaved >= 10 || s.samples <= 3)
+        save();
+}
+
+int TokenCalibration::calibrated(const QString &model, int estimate) const {
+    const auto it = m_models.constFind(model);
+    if (it == m_models.constEnd())
+        return estimate;
+    return int(std::lround(estimate * it->ratio));
+}
+
+std::optional<TokenCalibration::Stats> TokenCalibration::stats(const QString &model) const {
+    const auto it = m_models.constFind(model);
+    if (it == m_models.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+void TokenCalibration::load() {
+    if (m_file.isEmpty())
+        return;
+    QSettings settings(m_file, QSettings::IniFormat);
+    settings.beginGroup(u"models"_s);
+    for (const QString &group : settings.childGroups()) {
+        settings.beginGroup(group);
+        Stats s;
+        s.samples = settings.value(u"samples"_s).toInt();
+        s.ratio = settings.value(u"ratio"_s, 1.0).toDouble();
+        s.meanAbsoluteError = settings.value(u"meanAbsoluteError"_s).toDouble();
+        settings.endGroup();
+        if (s.samples > 0 && s.ratio > 0)
+            m_models.insert(QString::fromUtf8(QByteArray::fromPercentEncoding(group.toLatin1())), s);
+    }
+}
+
+void TokenCalibration::save() {
+    if (m_file.isEmpty())
+        return;
+    QSettings settings(m_file, QSettings::IniFormat);
+    for (auto it = m_models.constBegin(); it != m_models.constEnd(); ++it) {
+        settings.beginGroup(settingsGroup(it.key()));
+        settings.setValue(u"samples"_s, it->samples);
+        settings.setValue(u"ratio"_s, it->ratio);
+        settings.setValue(u"meanAbsoluteError"_s, it->meanAbsoluteError);
+        settings.endGroup();
+    }
+    m_unsaved = 0;
+}
+
+} // namespace modelrelay

@@ -1,0 +1,213 @@
+// The proxy's defences and limits, through real sockets: body size limit, JSON-only bodies, the
+// optional access token, and 200 streams at once.
+#include "FakeBackend.h"
+#include "RawHttpExchange.h"
+#include "SseStream.h"
+#include "server/ProxyService.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QtTest>
+#include <memory>
+
+using namespace modelrelay;
+using namespace modelrelay::testing;
+
+namespace {
+
+using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+QByteArray requestBody(bool stream, const QString &text = "hi") {
+    return QJsonDocument(
+               QJsonObject{{"model", "claude-sonnet-4-5"},
+                           {"max_tokens", 1024},
+                           {"stream", stream},
+                           {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", text}}}}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QJsonObject errorOf(const RawHttpExchange &exchange) {
+    return QJsonDocument::fromJson(exchange.body()).object().value("error").toObject();
+}
+
+} // namespace
+
+class TestHardening : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void bodyOverTheLimitIs413_data();
+    void bodyOverTheLimitIs413();
+    void nonJsonBodiesAre415_data();
+    void nonJsonBodiesAre415();
+    void accessToken_data();
+    void accessToken();
+    void twoHundredConcurrentStreams();
+
+private:
+    void startProxy(const std::function<void(ProxyConfig &)> &adjust = {});
+    std::unique_ptr<RawHttpExchange> exchange(const QByteArray &method, const QByteArray &path,
+                                              const QByteArray &body, const Headers &headers = {});
+
+    std::unique_ptr<FakeBackend> m_backend;
+    std::unique_ptr<ProxyService> m_proxy;
+    quint16 m_port = 0;
+};
+
+void TestHardening::init() {
+    m_backend = std::make_unique<FakeBackend>(FakeBackend::Kind::OpenAI);
+    QVERIFY(m_backend->listen());
+    m_proxy = std::make_unique<ProxyService>();
+}
+
+void TestHardening::cleanup() {
+    m_proxy.reset();
+    m_backend.reset();
+}
+
+void TestHardening::startProxy(const std::function<void(ProxyConfig &)> &adjust) {
+    ProxyConfig config;
+    config.port = 0;
+    config.backend.kind = BackendKind::OpenAI;
+    config.backend.baseUrl = QUrl(m_backend->baseUrl());
+    config.modelMap.defaultModel = "fake-model";
+    if (adjust)
+        adjust(config);
+    QSignalSpy started(m_proxy.get(), &ProxyService::started);
+    m_proxy->start(config);
+    QVERIFY(started.wait(5000));
+    m_port = QUrl(started.first().first().toString()).port();
+}
+
+std::unique_ptr<RawHttpExchange> TestHardening::exchange(const QByteArray &method, const QByteArray &path,
+                                                         const QByteArray &body, const Headers &headers) {
+    auto e = std::make_unique<RawHttpExchange>(m_port, method, path, body, headers);
+    e->start();
+    if (!QTest::qWaitFor([&] { return e->isDone(); }, 30000))
+        qWarning("no complete answer to %s %s within 30 s", method.constData(), path.constData());
+    return e;
+}
+
+void TestHardening::bodyOverTheLimitIs413_data() {
+    QTest::addColumn<int>("limitMb");
+    QTest::addColumn<int>("bodyMb");
+    QTest::addColumn<int>("status");
+    QTest::newRow("1 MB limit, 2 MB body") << 1 << 2 << 413;
+    QTest::newRow("1 MB limit, 0.5 MB body") << 1 << 0 << 200;
+    QTest::newRow("default 32 MB limit, 33 MB body") << 0 << 33 << 413;
+}
+
+void TestHardening::bodyOverTheLimitIs413() {
+    QFETCH(int, limitMb);
+    QFETCH(int, bodyMb);
+    QFETCH(int, status);
+    startProxy([&](ProxyConfig &c) {
+        if (limitMb > 0)
+            c.maxRequestBytes = qint64(limitMb) * 1024 * 1024;
+    });
+    const qsizetype textBytes = bodyMb > 0 ? qsizetype(bodyMb) * 1024 * 1024 : 512 * 1024;
+    const auto big = exchange("POST", "/v1/messages", requestBody(false, QString(textBytes, u'a')));
+    QCOMPARE(big->transportError(), QByteArray());
+    QCOMPARE(big->status(), status);
+    if (status == 413) {
+        QCOMPARE(errorOf(*big).value("type").toString(), QString("request_too_large"));
+        QVERIFY2(errorOf(*big).value("message").toString().contains("MODELRELAY_MAX_REQUEST_MB"),
+                 big->body().constData());
+        QVERIFY(m_backend->requests().isEmpty());
+    }
+    // The server keeps serving.
+    QCOMPARE(exchange("POST", "/v1/messages", requestBody(false))->status(), 200);
+}
+
+void TestHardening::nonJsonBodiesAre415_data() {
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::newRow("text/plain") << QByteArray("text/plain");
+    QTest::newRow("form") << QByteArray("application/x-www-form-urlencoded");
+    QTest::newRow("multipart") << QByteArray("multipart/form-data; boundary=zzz");
+}
+
+void TestHardening::nonJsonBodiesAre415() {
+    QFETCH(QByteArray, contentType);
+    startProxy();
+    const auto refused =
+        exchange("POST", "/v1/messages", requestBody(false), {{"Content-Type", contentType}});
+    QCOMPARE(refused->status(), 415);
+    QCOMPARE(errorOf(*refused).value("type").toString(), QString("invalid_request_error"));
+    QVERIFY(m_backend->requests().isEmpty());
+    QCOMPARE(exchange("POST", "/v1/messages", requestBody(false))->status(), 200);
+}
+
+void TestHardening::accessToken_data() {
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<Headers>("headers");
+    QTest::addColumn<int>("status");
+    QTest::newRow("no key") << QByteArray("/v1/messages") << Headers{} << 401;
+    QTest::newRow("wrong x-api-key") << QByteArray("/v1/messages") << Headers{{"x-api-key", "modelrelay"}}
+                                     << 401;
+    QTest::newRow("right x-api-key") << QByteArray("/v1/messages") << Headers{{"x-api-key", "tok-Secret-42"}}
+                                     << 200;
+    QTest::newRow("right X-Api-Key") << QByteArray("/v1/messages") << Headers{{"X-Api-Key", "tok-Secret-42"}}
+                                     << 200;
+    QTest::newRow("right bearer") << QByteArray("/v1/messages")
+                                  << Headers{{"authorization", "Bearer tok-Secret-42"}} << 200;
+    QTest::newRow("wrong bearer") << QByteArray("/v1/messages") << Headers{{"Authorization", "Bearer nope"}}
+                                  << 401;
+    QTest::newRow("count_tokens, no key") << QByteArray("/v1/messages/count_tokens") << Headers{} << 401;
+    QTest::newRow("count_tokens, right key")
+        << QByteArray("/v1/messages/count_tokens") << Headers{{"x-api-key", "tok-Secret-42"}} << 200;
+}
+
+void TestHardening::accessToken() {
+    QFETCH(QByteArray, path);
+    QFETCH(Headers, headers);
+    QFETCH(int, status);
+    startProxy([](ProxyConfig &c) { c.accessToken = "tok-Secret-42"; });
+    const auto answer = exchange("POST", path, requestBody(false), headers);
+    QCOMPARE(answer->status(), status);
+    if (status == 401) {
+        QCOMPARE(errorOf(*answer).value("type").toString(), QString("authentication_error"));
+        QVERIFY(!answer->body().contains("tok-Secret-42"));
+        QVERIFY(m_backend->requests().isEmpty());
+    }
+    // Health stays open (it is how the tray and scripts see the proxy is up).
+    QCOMPARE(exchange("GET", "/health", {})->status(), 200);
+}
+
+void TestHardening::twoHundredConcurrentStreams() {
+    m_backend->setDefaultAnswer(20, 5, 0); // 20 words, 5 ms apart: all 200 streams overlap
+    startProxy();
+    constexpr int kStreams = 200;
+    std::vector<std::unique_ptr<RawHttpExchange>> exchanges;
+    for (int i = 0; i < kStreams; ++i) {
+        exchanges.push_back(std::make_unique<RawHttpExchange>(
+            m_port, "POST", "/v1/messages", requestBody(i % 10 != 0, QString("n%1").arg(i))));
+        exchanges.back()->start();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(exchanges.begin(), exchanges.end(), [](const auto &e) { return e->isDone(); }), 60000);
+    int streamed = 0;
+    for (const auto &e : exchanges) {
+        QCOMPARE(e->transportError(), QByteArray());
+        QCOMPARE(e->status(), 200);
+        if (e->header("content-type").startsWith("text/event-stream")) {
+            const QList<SseEvent> events = parseSse(e->body());
+            QCOMPARE(streamProblem(events), QString());
+            QCOMPARE(streamText(events).count("tok"), 20);
+            ++streamed;
+        } else {
+            const QJsonObject message = QJsonDocument::fromJson(e->body()).object();
+            QCOMPARE(message.value("type").toString(), QString("message"));
+            QCOMPARE(
+                message.value("content").toArray().first().toObject().value("text").toString().count("tok"),
+                20);
+        }
+    }
+    QCOMPARE(streamed, kStreams - kStreams / 10);
+    QCOMPARE(m_backend->requests().size(), kStreams);
+}
+
+QTEST_GUILESS_MAIN(TestHardening)
+#include "tst_hardening.moc"
