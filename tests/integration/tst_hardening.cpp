@@ -9,6 +9,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QtTest>
 #include <memory>
 
@@ -46,6 +48,8 @@ private slots:
     void accessToken_data();
     void accessToken();
     void twoHundredConcurrentStreams();
+    void unreachableBackendsAreNamed_data();
+    void unreachableBackendsAreNamed();
 
 private:
     void startProxy(const std::function<void(ProxyConfig &)> &adjust = {});
@@ -207,6 +211,44 @@ void TestHardening::twoHundredConcurrentStreams() {
     }
     QCOMPARE(streamed, kStreams - kStreams / 10);
     QCOMPARE(m_backend->requests().size(), kStreams);
+}
+
+void TestHardening::unreachableBackendsAreNamed_data() {
+    QTest::addColumn<QString>("baseUrl"); // %1: the plain-HTTP fake backend's port
+    QTest::addColumn<QString>("mentions");
+    // ".invalid" never resolves (RFC 2606).
+    QTest::newRow("DNS failure") << "http://modelrelay-test.invalid:9/v1"
+                                 << "DNS lookup failed";
+    // https:// to a server that speaks plain HTTP (it answers the TLS hello with a 400): the
+    // handshake fails.
+    QTest::newRow("TLS error") << "https://127.0.0.1:%1/v1"
+                               << "TLS";
+}
+
+void TestHardening::unreachableBackendsAreNamed() {
+    QFETCH(QString, baseUrl);
+    QFETCH(QString, mentions);
+    QTcpServer plainHttp; // what llama.cpp, vLLM or Ollama answer to bytes that are not HTTP
+    QVERIFY(plainHttp.listen(QHostAddress::LocalHost));
+    connect(&plainHttp, &QTcpServer::newConnection, this, [&plainHttp] {
+        QTcpSocket *socket = plainHttp.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            socket->disconnectFromHost();
+        });
+    });
+    const QString url = baseUrl.contains("%1") ? baseUrl.arg(plainHttp.serverPort()) : baseUrl;
+    startProxy([&](ProxyConfig &c) { c.backend.baseUrl = QUrl(url); });
+    for (const bool stream : {false, true}) {
+        const auto answer = exchange("POST", "/v1/messages", requestBody(stream));
+        QVERIFY2(answer->status() >= 500, answer->body().constData());
+        const QString message = errorOf(*answer).value("message").toString();
+        QCOMPARE(errorOf(*answer).value("type").toString(), QString("api_error"));
+        QVERIFY2(message.contains(mentions), qPrintable(message));
+        QVERIFY2(message.contains(QUrl(url).host()), qPrintable(message));
+    }
+    QVERIFY(m_backend->requests().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestHardening)

@@ -109,6 +109,7 @@ private slots:
     void invalidRulesAreShownNotApplied();
     void overridesOfThisRunAreNotSaved();
     void trayToggleStartsAndStopsTheProxy();
+    void promptOllamaWouldCutIsAnnounced();
     void switchingBackendChangesWhereRequestsGo();
     void portInUseIsShownInWords();
     void badUrlAndFailingBackendAreShownInWords();
@@ -385,6 +386,35 @@ void TestUi::overridesOfThisRunAreNotSaved() {
     QCOMPARE(saved.backend.ollamaContextSize, 65536);
     QCOMPARE(saved.backend.baseUrl, QUrl("http://127.0.0.1:11434"));
     QCOMPARE(saved.backend.apiKey, QString());
+}
+
+void TestUi::promptOllamaWouldCutIsAnnounced() {
+    FakeBackend ollama(FakeBackend::Kind::Ollama);
+    QVERIFY(ollama.listen());
+    ollama.setOllamaContextLength(8192);
+    AppController &app = makeApp([&](ProxyConfig &c) {
+        c.backend.kind = BackendKind::Ollama;
+        c.backend.baseUrl = QUrl(ollama.baseUrl());
+        c.modelMap.defaultModel = "fake-model";
+    });
+    QSignalSpy announced(&app, &AppController::errorOccurred);
+    app.start();
+    QTRY_COMPARE(app.state(), AppController::State::Running);
+    const QJsonObject request{
+        {"model", "claude-sonnet-4-5"},
+        {"max_tokens", 1024},
+        {"messages",
+         QJsonArray{QJsonObject{{"role", "user"}, {"content", QString("word ").repeated(12000)}}}}};
+    QNetworkAccessManager network;
+    QNetworkRequest post(QUrl(app.address() + "/v1/messages"));
+    post.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+    QNetworkReply *reply = network.post(post, QJsonDocument(request).toJson(QJsonDocument::Compact));
+    QTRY_VERIFY(reply->isFinished());
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200); // answered, but cut
+    QTRY_COMPARE(announced.size(), 1);
+    QVERIFY2(announced.first().first().toString().contains("Ollama will cut it"),
+             qPrintable(announced.first().first().toString()));
+    reply->deleteLater();
 }
 
 void TestUi::trayToggleStartsAndStopsTheProxy() {
