@@ -179,7 +179,7 @@ void TestAnthropicNative::forwardsTheRequestWithOnlyTheModelMapped() {
     request.insert("temperature", 0.25);
     QCOMPARE(post("/v1/messages", body(request)).status, 200);
 
-    const FakeBackend::Recorded &sent = backend.requests().first();
+    const FakeBackend::Recorded sent = backend.requests().first();
     QCOMPARE(sent.headers.value("x-api-key"), QByteArray("sk-native"));
     QCOMPARE(sent.headers.value("authorization"), QByteArray("Bearer sk-native"));
     QCOMPARE(sent.headers.value("anthropic-version"), QByteArray("2023-06-01"));

@@ -108,8 +108,10 @@ private slots:
         const QByteArray request = server.requests.first();
         QVERIFY(request.startsWith("POST /v1/chat/completions HTTP/1.1\r\n"));
         QVERIFY(request.contains("\r\nHost: 127.0.0.1:"));
-        QVERIFY(request.contains("\r\nContent-Type: application/json\r\n"));
-        QVERIFY(request.contains("\r\nAuthorization: Bearer secret\r\n"));
+        // Header names are case-insensitive; Qt 6.7+ hands them over in lower case.
+        const QByteArray lowered = request.toLower();
+        QVERIFY(lowered.contains("\r\ncontent-type: application/json\r\n"));
+        QVERIFY(lowered.contains("\r\nauthorization: bearer secret\r\n"));
         QVERIFY(request.contains("\r\nContent-Length: 8\r\n"));
         QVERIFY(request.endsWith("\r\n\r\n{\"n\":42}"));
     }
