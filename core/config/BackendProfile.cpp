@@ -41,6 +41,43 @@ bool backendKindFromName(const QString &name, BackendKind *kind) {
     return true;
 }
 
+QString toolSchemaPolicyName(ToolSchemaPolicy policy) {
+    switch (policy) {
+    case ToolSchemaPolicy::Keep:
+        return u"keep"_s;
+    case ToolSchemaPolicy::Strict:
+        return u"strict"_s;
+    case ToolSchemaPolicy::Portable:
+        break;
+    }
+    return u"portable"_s;
+}
+
+QString toolSchemaPolicyTitle(ToolSchemaPolicy policy) {
+    switch (policy) {
+    case ToolSchemaPolicy::Keep:
+        return u"As sent by the client"_s;
+    case ToolSchemaPolicy::Strict:
+        return u"Strict (drop validation keywords)"_s;
+    case ToolSchemaPolicy::Portable:
+        break;
+    }
+    return u"Portable (drop $schema, propertyNames…)"_s;
+}
+
+bool toolSchemaPolicyFromName(const QString &name, ToolSchemaPolicy *policy) {
+    const QString n = name.trimmed().toLower();
+    if (n == "keep"_L1)
+        *policy = ToolSchemaPolicy::Keep;
+    else if (n == "portable"_L1)
+        *policy = ToolSchemaPolicy::Portable;
+    else if (n == "strict"_L1)
+        *policy = ToolSchemaPolicy::Strict;
+    else
+        return false;
+    return true;
+}
+
 QUrl BackendProfile::defaultBaseUrl(BackendKind kind) {
     switch (kind) {
     case BackendKind::Ollama:

@@ -15,6 +15,19 @@ QString backendKindName(BackendKind kind);  // "openai" | "ollama" | "anthropic"
 QString backendKindTitle(BackendKind kind); // "OpenAI-compatible" | "Ollama" | "Anthropic-compatible"
 bool backendKindFromName(const QString &name, BackendKind *kind);
 
+// How tool input schemas are cleaned before they go to this backend. Strict validators (Gemini
+// behind OpenRouter, some vLLM/llama.cpp grammar converters) reject JSON Schema keywords Claude
+// Code sends, such as $schema, format or propertyNames.
+//   Keep:     sent as the client wrote them.
+//   Portable: drops what no backend needs ($schema, propertyNames, ...) and gives parameterless
+//             tools an explicit empty object schema. The default.
+//   Strict:   also drops format, additionalProperties and other validation-only keywords.
+enum class ToolSchemaPolicy { Keep, Portable, Strict };
+
+QString toolSchemaPolicyName(ToolSchemaPolicy policy);  // "keep" | "portable" | "strict"
+QString toolSchemaPolicyTitle(ToolSchemaPolicy policy); // for the UI
+bool toolSchemaPolicyFromName(const QString &name, ToolSchemaPolicy *policy);
+
 struct BackendProfile {
     QString name = QStringLiteral("Ollama (local)");
     BackendKind kind = BackendKind::Ollama;
@@ -25,6 +38,7 @@ struct BackendProfile {
     QString apiKey;                // never logged
     int ollamaContextSize = 32768; // num_ctx when the model rule sets none
     int maxOutputTokens = 0;       // cap for max_tokens when the model rule sets none; 0 = none
+    ToolSchemaPolicy toolSchemas = ToolSchemaPolicy::Portable;
 
     static QUrl defaultBaseUrl(BackendKind kind);
 

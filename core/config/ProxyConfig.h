@@ -4,7 +4,9 @@
 
 #include "BackendProfile.h"
 #include "ModelMap.h"
+#include "Routing.h"
 
+#include <QList>
 #include <QMetaType>
 #include <QString>
 
@@ -18,7 +20,9 @@ bool logLevelFromName(const QString &name, LogLevel *level);
 struct ProxyConfig {
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 8787;
-    BackendProfile backend;
+    BackendProfile backend;         // the active profile: where requests go unless a route says otherwise
+    QList<BackendProfile> profiles; // every saved profile, for routes and fallbacks (may omit backend)
+    Routing routing;
     ModelMap modelMap;
     int backendTimeoutMs = 600000;    // until the backend's first byte (PROVIDER_TIMEOUT_MS)
     int streamIdleTimeoutMs = 300000; // between two chunks of a streamed answer
