@@ -1,6 +1,7 @@
 #include "HeadlessRunner.h"
 
 #include "ShutdownSignals.h"
+#include "backends/RequestRouter.h"
 #include "config/ClaudeCodeSetup.h"
 #include "records/RequestRecordFormatter.h"
 #include "server/ProxyService.h"
@@ -46,6 +47,8 @@ int HeadlessRunner::run(const LoadedConfig &loaded) {
             printLine(stderr,
                       u"warning: no model map and no DEFAULT_MODEL: every request will fail until one is "
                       "set (e.g. DEFAULT_MODEL=qwen2.5-coder:32b)"_s);
+        for (const QString &problem : RequestRouter::configurationProblems(config))
+            printLine(stderr, u"warning: "_s + problem);
         printLine(stdout, u"Use it with: "_s + ClaudeCodeSetup::line(ClaudeCodeSetup::environmentFor(
                                                                          config, clientAddress(address)),
                                                                      ClaudeCodeSetup::Shell::Posix));

@@ -15,6 +15,7 @@ AppController::AppController(std::unique_ptr<SettingsStore> settings, const Prox
     , m_active(qBound(0, m_settings->activeProfileIndex(), int(m_profiles.size()) - 1)) {
     // Flags and environment may have changed the backend for this run: show what runs.
     m_profiles[m_active] = m_config.backend;
+    m_config.profiles = m_profiles;
     m_settings->takeWarnings(); // reading them again found what main() already reported
     connect(&m_service, &ProxyService::started, this, [this](const QString &address) {
         m_address = address;
@@ -67,6 +68,7 @@ void AppController::toggle() {
 }
 
 void AppController::apply() {
+    m_config.profiles = m_profiles; // routes and fallbacks name profiles
     m_service.setConfig(m_config);
     save();
     emit configChanged();
@@ -110,6 +112,7 @@ void AppController::updateProfile(int index, const BackendProfile &profile) {
     keepEdit(&BackendProfile::apiKey);
     keepEdit(&BackendProfile::ollamaContextSize);
     keepEdit(&BackendProfile::maxOutputTokens);
+    keepEdit(&BackendProfile::toolSchemas);
     m_profiles[index] = profile;
     if (index == m_active)
         m_config.backend = profile;
@@ -122,6 +125,8 @@ int AppController::addProfile(const BackendProfile &profile) {
     m_savedProfiles.append(profile);
     m_settings->saveProfiles(m_savedProfiles);
     reportSettingsWarnings();
+    m_config.profiles = m_profiles;
+    m_service.setConfig(m_config); // a route may already name it
     emit profilesChanged();
     return int(m_profiles.size()) - 1;
 }
@@ -158,6 +163,14 @@ void AppController::setListenPort(quint16 port) {
     m_saved.port = port;
     if (m_state == State::Running)
         setState(State::Starting); // the service restarts its listener
+    apply();
+}
+
+void AppController::setRouting(const Routing &routing) {
+    if (m_config.routing == routing)
+        return;
+    m_config.routing = routing;
+    m_saved.routing = routing;
     apply();
 }
 

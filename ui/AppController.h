@@ -45,6 +45,7 @@ public slots:
     void removeProfile(int index);
     void setModelMap(const QList<modelrelay::ModelRule> &rules, const QString &defaultModel);
     void setListenPort(quint16 port);
+    void setRouting(const modelrelay::Routing &routing);
 
 signals:
     void stateChanged(modelrelay::AppController::State state);

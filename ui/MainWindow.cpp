@@ -8,6 +8,7 @@
 #include "pages/BackendsPage.h"
 #include "pages/ModelMapPage.h"
 #include "pages/RequestsPage.h"
+#include "pages/RoutingPage.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -31,6 +32,7 @@ MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsMode
     , m_requests(new RequestsPage(log, totals))
     , m_modelMap(new ModelMapPage(app))
     , m_backends(new BackendsPage(app))
+    , m_routing(new RoutingPage(app))
     , m_state(new QLabel)
     , m_statusAddress(new QLabel)
     , m_statusBackend(new QLabel)
@@ -45,7 +47,9 @@ MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsMode
     m_tabs->addTab(m_requests, tr("Requests"));
     m_tabs->addTab(m_modelMap, tr("Model map"));
     m_tabs->addTab(m_backends, tr("Backends"));
+    m_tabs->addTab(m_routing, tr("Routing"));
     connect(m_backends, &BackendsPage::modelsListed, m_modelMap, &ModelMapPage::setBackendModels);
+    connect(m_backends, &BackendsPage::modelsListed, m_routing, &RoutingPage::setBackendModels);
 
     auto *header = new QHBoxLayout;
     m_state->setTextFormat(Qt::RichText);

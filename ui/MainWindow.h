@@ -16,6 +16,7 @@ class ModelMapPage;
 class ModelTotalsModel;
 class RequestLogModel;
 class RequestsPage;
+class RoutingPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -26,6 +27,7 @@ public:
     RequestsPage *requestsPage() const { return m_requests; }
     ModelMapPage *modelMapPage() const { return m_modelMap; }
     BackendsPage *backendsPage() const { return m_backends; }
+    RoutingPage *routingPage() const { return m_routing; }
     QPushButton *toggleButton() const { return m_toggle; }
     AboutDialog *showAbout();
     void bringToFront();
@@ -41,6 +43,7 @@ private:
     RequestsPage *m_requests;
     ModelMapPage *m_modelMap;
     BackendsPage *m_backends;
+    RoutingPage *m_routing;
     QLabel *m_state;
     QLabel *m_statusAddress;
     QLabel *m_statusBackend;

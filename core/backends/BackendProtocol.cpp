@@ -1,5 +1,6 @@
 #include "BackendProtocol.h"
 
+#include "ToolCallGuard.h"
 #include "anthropic_native/AnthropicNativeRequestBuilder.h"
 #include "anthropic_native/AnthropicNativeStreamDecoder.h"
 #include "ollama/OllamaRequestBuilder.h"
@@ -9,20 +10,29 @@
 
 namespace modelrelay {
 
+namespace {
+
+BackendCall guarded(BackendRequest request, std::unique_ptr<StreamDecoder> decoder,
+                    const ModelTarget &target) {
+    return {std::move(request), std::make_unique<ToolCallGuard>(std::move(decoder), target.backendModel)};
+}
+
+} // namespace
+
 BackendCall BackendProtocol::prepare(const MessageRequest &request, const ModelTarget &target,
                                      const BackendProfile &profile, QStringList *notes) {
     switch (profile.kind) {
     case BackendKind::Ollama:
-        return {OllamaRequestBuilder::build(request, target, profile, notes),
-                std::make_unique<OllamaStreamDecoder>()};
+        return guarded(OllamaRequestBuilder::build(request, target, profile, notes),
+                       std::make_unique<OllamaStreamDecoder>(), target);
     case BackendKind::Anthropic:
-        return {AnthropicNativeRequestBuilder::build(request, target, profile, notes),
-                std::make_unique<AnthropicNativeStreamDecoder>()};
+        return guarded(AnthropicNativeRequestBuilder::build(request, target, profile, notes),
+                       std::make_unique<AnthropicNativeStreamDecoder>(), target);
     case BackendKind::OpenAI:
         break;
     }
-    return {OpenAiRequestBuilder::build(request, target, profile, notes),
-            std::make_unique<OpenAiStreamDecoder>()};
+    return guarded(OpenAiRequestBuilder::build(request, target, profile, notes),
+                   std::make_unique<OpenAiStreamDecoder>(), target);
 }
 
 QString BackendProtocol::displayName(BackendKind kind) {

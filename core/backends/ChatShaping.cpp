@@ -1,5 +1,7 @@
 #include "ChatShaping.h"
 
+#include "ToolSchemaSanitizer.h"
+
 #include <QJsonObject>
 
 namespace modelrelay {
@@ -42,10 +44,12 @@ QString ChatShaping::joinedText(const std::vector<ContentBlock> &blocks) {
     return text;
 }
 
-QJsonArray ChatShaping::functionTools(const std::vector<ToolDefinition> &tools) {
+QJsonArray ChatShaping::functionTools(const std::vector<ToolDefinition> &tools, ToolSchemaPolicy policy,
+                                      QStringList *notes) {
     QJsonArray array;
+    ToolSchemaSanitizer sanitizer(policy);
     for (const ToolDefinition &tool : tools) {
-        QJsonObject parameters = tool.inputSchema;
+        QJsonObject parameters = sanitizer.clean(tool.inputSchema);
         if (!parameters.contains("type"_L1))
             parameters.insert(u"type"_s, u"object"_s);
         if (parameters.value("type"_L1) == "object"_L1 && !parameters.contains("properties"_L1))
@@ -55,6 +59,8 @@ QJsonArray ChatShaping::functionTools(const std::vector<ToolDefinition> &tools) 
             function.insert(u"description"_s, tool.description);
         array.append(QJsonObject{{u"type"_s, u"function"_s}, {u"function"_s, function}});
     }
+    if (const QString note = sanitizer.note(); notes && !note.isEmpty())
+        notes->append(note);
     return array;
 }
 

@@ -22,8 +22,10 @@ public:
     static QString toolResultText(const ContentBlock &result);
     // Text blocks of a message joined by blank lines.
     static QString joinedText(const std::vector<ContentBlock> &blocks);
-    // tools[] in the OpenAI function shape, which Ollama uses too.
-    static QJsonArray functionTools(const std::vector<ToolDefinition> &tools);
+    // tools[] in the OpenAI function shape, which Ollama uses too, with their schemas cleaned as
+    // the policy asks; one note lists the keywords dropped.
+    static QJsonArray functionTools(const std::vector<ToolDefinition> &tools, ToolSchemaPolicy policy,
+                                    QStringList *notes);
     // {base}/{path} without doubling or losing the slash between them.
     static QUrl endpoint(const QUrl &base, const QString &path);
 };

@@ -35,4 +35,15 @@ void LearnedLimits::learnMaxOutputTokens(const QString &model, int limit) {
     settings.setValue(kGroup + u'/' + keyOf(model), limit);
 }
 
+void LearnedLimits::forget(const QString &model) {
+    if (model.isEmpty())
+        m_maxOutputTokens.clear();
+    else
+        m_maxOutputTokens.remove(model);
+    if (m_file.isEmpty())
+        return;
+    QSettings settings(m_file, QSettings::IniFormat);
+    settings.remove(model.isEmpty() ? kGroup : kGroup + u'/' + keyOf(model));
+}
+
 } // namespace modelrelay

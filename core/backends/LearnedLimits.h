@@ -14,6 +14,9 @@ public:
 
     int maxOutputTokens(const QString &model) const { return m_maxOutputTokens.value(model, 0); } // 0: none
     void learnMaxOutputTokens(const QString &model, int limit);
+    const QHash<QString, int> &maxOutputTokensByModel() const { return m_maxOutputTokens; }
+    // Drops the limits of `model` (of all models when empty), in memory and in the file.
+    void forget(const QString &model);
 
 private:
     QString m_file;

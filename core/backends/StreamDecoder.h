@@ -7,6 +7,7 @@
 
 #include <QByteArrayView>
 #include <QString>
+#include <QStringList>
 #include <vector>
 
 namespace modelrelay {
@@ -24,6 +25,9 @@ public:
     // A message the backend reported inside an otherwise successful (2xx) stream, e.g.
     // OpenAI's `data: {"error":{...}}` or Ollama's `{"error":"..."}`. Empty when none.
     QString backendError() const { return m_backendError; }
+
+    // What the decoder changed in the answer, for the request log (e.g. repaired tool arguments).
+    virtual QStringList notes() const { return {}; }
 
 protected:
     QString m_backendError;

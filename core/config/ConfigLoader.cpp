@@ -51,6 +51,15 @@ const Names kSettings[] = {
      "Model map as JSON, rules in order, first match wins, e.g. {\"claude-*haiku*\": \"qwen2.5:7b\", "
      "\"claude-*\": {\"model\": \"qwen2.5-coder:32b\", \"max_tokens\": 8192, \"context\": 65536}}."},
     {"model_map_file", "MODEL_MAP_FILE", "model-map-file", "file", "The model map JSON, read from a file."},
+    {"routing", "ROUTES_JSON", "routes", "json",
+     "Routing rules and fallbacks by backend profile name, e.g. {\"rules\": [{\"when\": \"images\", "
+     "\"targets\": [{\"profile\": \"OpenRouter\", \"model\": \"qwen2.5-vl-72b\"}]}], \"fallbacks\": "
+     "[\"Ollama (local)\"], \"long_context_tokens\": 60000}; when: images, long_context, thinking, "
+     "background."},
+    {"tool_schemas", "MODELRELAY_TOOL_SCHEMAS", "tool-schemas", "policy",
+     "How tool schemas are cleaned for the backend: keep (as sent), portable (default: drops $schema, "
+     "$id, $comment and propertyNames) or strict (also format, additionalProperties, pattern, default "
+     "and the other validation-only keywords strict validators such as Gemini's refuse)."},
     {"timeout_ms", "PROVIDER_TIMEOUT_MS", "timeout-ms", "ms",
      "How long to wait for the backend's first byte (default 600000)."},
     {"log_level", "LOG_LEVEL", "log-level", "level", "error, warn, info (default) or debug."},
@@ -178,6 +187,15 @@ private:
             if (!rules)
                 return bad(u"'%1': %2"_s.arg(v, why));
             m_config.modelMap.rules = *rules;
+        } else if (g.key == "routing"_L1) {
+            QString why;
+            const auto routing = Routing::fromJson(v.toUtf8(), &why);
+            if (!routing)
+                return bad(why);
+            m_config.routing = *routing;
+        } else if (g.key == "tool_schemas"_L1) {
+            if (!toolSchemaPolicyFromName(v, &m_config.backend.toolSchemas))
+                return bad(u"'%1' is not a tool schema policy (keep, portable, strict)"_s.arg(v));
         } else if (g.key == "timeout_ms"_L1) {
             if (!parseInt(v, 1, 24LL * 3600 * 1000, &n))
                 return bad(u"'%1' is not a timeout in milliseconds"_s.arg(v));

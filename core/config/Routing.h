@@ -3,8 +3,10 @@
 // fails before anything reached the client (connection failure, 429, 5xx).
 #pragma once
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
+#include <optional>
 
 namespace modelrelay {
 
@@ -38,6 +40,19 @@ struct Routing {
     int longContextTokens = 60000;
     // Tried in order when the backend chosen by the model map fails (requests no rule took).
     QList<RouteTarget> fallbacks;
+
+    bool isEmpty() const { return rules.isEmpty() && fallbacks.isEmpty(); }
+
+    // ROUTES_JSON / the --config key "routing" / saved settings:
+    //   {"long_context_tokens": 60000,
+    //    "rules": [{"when": "images", "targets": [{"profile": "OpenRouter", "model": "qwen-vl"},
+    //                                             "Ollama (local)"]}],
+    //    "fallbacks": [{"profile": "OpenRouter", "model": "deepseek-chat"}]}
+    // A target given as a string is a profile name (model from the model map). Returns nothing
+    // and sets *error, naming the place, when the JSON has the wrong shape.
+    static std::optional<Routing> fromJson(const QByteArray &json, QString *error);
+    QByteArray toJson() const; // compact; fromJson(toJson()) gives the same value
+
     friend bool operator==(const Routing &, const Routing &) = default;
 };
 

@@ -21,6 +21,7 @@ const QString keepBillingHeader = u"proxy/keepBillingHeader"_s;
 const QString logLevel = u"proxy/logLevel"_s;
 const QString modelRules = u"models/rules"_s;
 const QString defaultModel = u"models/default"_s;
+const QString routing = u"routing/json"_s;
 const QString profiles = u"backends"_s;
 const QString activeProfile = u"backends/active"_s;
 const QString name = u"name"_s;
@@ -28,6 +29,7 @@ const QString kind = u"kind"_s;
 const QString baseUrl = u"baseUrl"_s;
 const QString ollamaContextSize = u"ollamaContextSize"_s;
 const QString maxOutputTokens = u"maxOutputTokens"_s;
+const QString toolSchemas = u"toolSchemas"_s;
 } // namespace Key
 
 QList<BackendProfile> defaultProfiles() {
@@ -88,8 +90,10 @@ ProxyConfig SettingsStore::load() const {
     if (const auto rules = ModelMap::rulesFromJson(s.value(Key::modelRules).toByteArray(), &ignored))
         config.modelMap.rules = *rules;
     config.modelMap.defaultModel = s.value(Key::defaultModel).toString();
-    const QList<BackendProfile> all = profiles();
-    config.backend = all.value(qBound(0, activeProfileIndex(), int(all.size()) - 1));
+    if (const auto routing = Routing::fromJson(s.value(Key::routing).toByteArray(), &ignored))
+        config.routing = *routing;
+    config.profiles = profiles();
+    config.backend = config.profiles.value(qBound(0, activeProfileIndex(), int(config.profiles.size()) - 1));
     return config;
 }
 
@@ -104,6 +108,10 @@ void SettingsStore::save(const ProxyConfig &config) {
     s.setValue(Key::logLevel, logLevelName(config.logLevel));
     s.setValue(Key::modelRules, QJsonDocument(config.modelMap.rulesToJson()).toJson(QJsonDocument::Compact));
     s.setValue(Key::defaultModel, config.modelMap.defaultModel);
+    if (config.routing.isEmpty() && config.routing.longContextTokens == Routing{}.longContextTokens)
+        s.remove(Key::routing);
+    else
+        s.setValue(Key::routing, config.routing.toJson());
 
     // The active profile is the one the configuration runs on: keep the saved list in step.
     QList<BackendProfile> all = profiles();
@@ -126,6 +134,7 @@ QList<BackendProfile> SettingsStore::profiles() const {
         p.apiKey = m_apiKeys->read(i + 1, p.name);
         p.ollamaContextSize = s.value(Key::ollamaContextSize, p.ollamaContextSize).toInt();
         p.maxOutputTokens = s.value(Key::maxOutputTokens, 0).toInt();
+        toolSchemaPolicyFromName(s.value(Key::toolSchemas).toString(), &p.toolSchemas);
         result.append(p);
     }
     s.endArray();
@@ -154,6 +163,7 @@ void SettingsStore::saveProfiles(const QList<BackendProfile> &profiles) {
         m_apiKeys->write(i + 1, p.apiKey);
         s.setValue(Key::ollamaContextSize, p.ollamaContextSize);
         s.setValue(Key::maxOutputTokens, p.maxOutputTokens);
+        s.setValue(Key::toolSchemas, toolSchemaPolicyName(p.toolSchemas));
     }
     s.endArray();
     s.sync();

@@ -62,6 +62,36 @@ struct RequestRecord {
         if (to.size() < kMaxRecordedBody)
             to.append(bytes.left(kMaxRecordedBody - to.size()));
     }
+
+    // Past the cap a timed list ends in one marker entry: atMs = kOmittedMarker and bytes = how
+    // many bytes were left out, in decimal, so a viewer can say so instead of showing a silent cut.
+    static constexpr qint64 kOmittedMarker = -1;
+    static bool isOmittedMarker(const TimedBytes &entry) { return entry.atMs == kOmittedMarker; }
+    static qint64 omittedBytes(const TimedBytes &entry) {
+        return isOmittedMarker(entry) ? entry.bytes.toLongLong() : 0;
+    }
+    // Runs per relayed chunk: shares the bytes (no copy below the cap) and counts the kept bytes
+    // in the caller's recordedBytes instead of summing the list each time.
+    static void appendTimedCapped(QList<TimedBytes> &to, qsizetype &recordedBytes, qint64 atMs,
+                                  const QByteArray &bytes) {
+        if (bytes.isEmpty())
+            return;
+        const qsizetype room = kMaxRecordedBody - recordedBytes;
+        if (bytes.size() <= room) {
+            to.append(TimedBytes{atMs, bytes});
+            recordedBytes += bytes.size();
+            return;
+        }
+        if (room > 0) {
+            to.append(TimedBytes{atMs, bytes.left(room)});
+            recordedBytes = kMaxRecordedBody;
+        }
+        const qint64 left = bytes.size() - qMax<qsizetype>(room, 0);
+        if (!to.isEmpty() && isOmittedMarker(to.constLast()))
+            to.last().bytes = QByteArray::number(omittedBytes(to.constLast()) + left);
+        else
+            to.append(TimedBytes{kOmittedMarker, QByteArray::number(left)});
+    }
 };
 
 } // namespace modelrelay

@@ -10,6 +10,10 @@ QString RequestRecordFormatter::line(const RequestRecord &r) {
     if (!r.clientModel.isEmpty())
         parts << (r.backendModel.isEmpty() ? r.clientModel
                                            : u"%1 -> %2"_s.arg(r.clientModel, r.backendModel));
+    if (!r.route.isEmpty())
+        parts << u"route=%1"_s.arg(r.route);
+    if (r.attempts.size() > 1)
+        parts << u"fell-back-to=\"%1\""_s.arg(r.attempts.constLast().backendName);
     if (r.endpoint == "messages"_L1)
         parts << (r.stream ? u"stream"_s : u"json"_s);
     parts << QString::number(r.status);

@@ -51,7 +51,11 @@ MessagesExchange::MessagesExchange(Setup setup, std::unique_ptr<ResponseWriter> 
     m_pingTimer.setInterval(kPingIntervalMs);
     connect(&m_firstByteTimer, &QTimer::timeout, this, &MessagesExchange::onFirstByteTimeout);
     connect(&m_idleTimer, &QTimer::timeout, this, &MessagesExchange::onIdleTimeout);
-    connect(&m_pingTimer, &QTimer::timeout, this, [this] { m_writer->writeChunk(m_encoder->ping()); });
+    connect(&m_pingTimer, &QTimer::timeout, this, [this] {
+        const QByteArray ping = m_encoder->ping();
+        m_writer->writeChunk(ping);
+        recordClientWrite(ping);
+    });
     connect(m_writer.get(), &ResponseWriter::clientDisconnected, this, &MessagesExchange::onClientGone);
 }
 
@@ -113,6 +117,7 @@ void MessagesExchange::onReadyRead() {
     const QByteArray bytes = m_reply->readAll();
     if (bytes.isEmpty())
         return;
+    recordBackendRead(bytes);
     m_receivedBytes = true;
     m_firstByteTimer.stop();
     m_idleTimer.start(m_setup.idleTimeoutMs);
@@ -156,6 +161,17 @@ void MessagesExchange::relay(const std::vector<StreamDelta> &deltas) {
 void MessagesExchange::writeEvents(const QByteArray &events) {
     m_writer->writeChunk(events);
     RequestRecord::appendCapped(m_setup.record.response, events);
+    recordClientWrite(events);
+}
+
+void MessagesExchange::recordBackendRead(const QByteArray &bytes) {
+    RequestRecord::appendTimedCapped(m_setup.record.backendChunks, m_recordedBackendBytes,
+                                     m_setup.clock.elapsed(), bytes);
+}
+
+void MessagesExchange::recordClientWrite(const QByteArray &bytes) {
+    RequestRecord::appendTimedCapped(m_setup.record.clientWrites, m_recordedClientBytes,
+                                     m_setup.clock.elapsed(), bytes);
 }
 
 void MessagesExchange::noteFirstToken() {
@@ -169,6 +185,7 @@ void MessagesExchange::onReplyFinished() {
     if (m_httpStatus == 0)
         m_httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray rest = m_reply->readAll();
+    recordBackendRead(rest);
     if (!rest.isEmpty()) {
         if (httpStatusIsError() && m_httpStatus != 0)
             m_errorBody.append(rest.left(kMaxErrorBodyBytes));
@@ -181,25 +198,16 @@ void MessagesExchange::onReplyFinished() {
     }
 
     if (m_httpStatus != 0 && httpStatusIsError()) {
-        if (m_setup.retryRefusal && !m_writer->hasStarted() &&
-            m_setup.retryRefusal(m_httpStatus, m_errorBody)) {
-            m_done = true;
-            m_firstByteTimer.stop();
-            m_idleTimer.stop();
-            m_pingTimer.stop();
-            disconnect(m_writer.get(), nullptr, this, nullptr);
-            emit retryRequested();
-            return;
-        }
-        completeWithError(BackendErrorTranslator::fromHttpStatus(m_setup.context, m_httpStatus, m_errorBody));
+        failBeforeAnswer(m_httpStatus,
+                         BackendErrorTranslator::fromHttpStatus(m_setup.context, m_httpStatus, m_errorBody));
         return;
     }
     if (m_reply->error() != QNetworkReply::NoError) {
         if (m_receivedBytes)
             completeWithError(BackendErrorTranslator::streamCut(m_setup.context));
         else
-            completeWithError(BackendErrorTranslator::fromNetworkError(m_setup.context, m_reply->error(),
-                                                                       m_reply->errorString()));
+            failBeforeAnswer(0, BackendErrorTranslator::fromNetworkError(m_setup.context, m_reply->error(),
+                                                                         m_reply->errorString()));
         return;
     }
     m_deltas.clear();
@@ -237,11 +245,26 @@ void MessagesExchange::completeSuccessfully() {
         m_setup.record.status = 200;
         m_writer->sendComplete(200, kJson, std::get<QByteArray>(result));
         RequestRecord::appendCapped(m_setup.record.response, std::get<QByteArray>(result));
+        recordClientWrite(std::get<QByteArray>(result));
         applyUsage(m_setup.record, m_accumulator->usage());
         m_setup.record.stopReason = stopReasonName(m_accumulator->stopReason());
     }
     m_done = true;
     report();
+}
+
+void MessagesExchange::failBeforeAnswer(int httpStatus, const ApiError &error) {
+    if (m_done)
+        return;
+    if (m_setup.retryBeforeAnswer && !m_writer->hasStarted() &&
+        m_setup.retryBeforeAnswer(httpStatus, m_errorBody, error)) {
+        m_done = true;
+        abortBackend();
+        disconnect(m_writer.get(), nullptr, this, nullptr);
+        emit retryRequested();
+        return;
+    }
+    completeWithError(error);
 }
 
 void MessagesExchange::completeWithError(const ApiError &error) {
@@ -257,8 +280,10 @@ void MessagesExchange::completeWithError(const ApiError &error) {
         applyUsage(m_setup.record, m_encoder->usage());
     } else {
         m_setup.record.status = error.httpStatus();
-        m_writer->sendComplete(error.httpStatus(), kJson, error.toJson());
-        RequestRecord::appendCapped(m_setup.record.response, error.toJson());
+        const QByteArray body = error.toJson();
+        m_writer->sendComplete(error.httpStatus(), kJson, body);
+        RequestRecord::appendCapped(m_setup.record.response, body);
+        recordClientWrite(body);
     }
     report();
 }
@@ -275,7 +300,8 @@ void MessagesExchange::onClientGone() {
 }
 
 void MessagesExchange::onFirstByteTimeout() {
-    completeWithError(BackendErrorTranslator::firstByteTimeout(m_setup.context, m_setup.firstByteTimeoutMs));
+    failBeforeAnswer(0,
+                     BackendErrorTranslator::firstByteTimeout(m_setup.context, m_setup.firstByteTimeoutMs));
 }
 
 void MessagesExchange::onIdleTimeout() {
@@ -296,6 +322,8 @@ void MessagesExchange::abortBackend() {
 }
 
 void MessagesExchange::report() {
+    if (m_setup.call.decoder)
+        m_setup.record.notes += m_setup.call.decoder->notes();
     m_setup.record.durationMs = m_setup.clock.elapsed();
     emit finished(m_setup.record);
 }

@@ -34,9 +34,11 @@ public:
         int firstByteTimeoutMs = 600000;
         int idleTimeoutMs = 300000;
         QElapsedTimer clock; // started when the request arrived
-        // Asked when the backend refuses the request before anything reached the client: true
-        // means "don't answer, I'll send it again" (retryRequested() follows, take the writer).
-        std::function<bool(int httpStatus, const QByteArray &body)> retryRefusal;
+        // Asked when the backend fails before anything reached the client (an HTTP error, no
+        // connection, no first byte in time; httpStatus is 0 when there was no HTTP answer), with
+        // the error the client would get: true means "don't answer, I'll send it elsewhere or
+        // again" (retryRequested() follows: take the writer).
+        std::function<bool(int httpStatus, const QByteArray &body, const ApiError &error)> retryBeforeAnswer;
     };
 
     MessagesExchange(Setup setup, std::unique_ptr<ResponseWriter> writer, QNetworkAccessManager *network,
@@ -61,10 +63,13 @@ private:
     bool httpStatusIsError() const { return m_httpStatus < 200 || m_httpStatus >= 300; }
     void beginStreamIfNeeded();
     void writeEvents(const QByteArray &events); // to the client, and into the record
+    void recordBackendRead(const QByteArray &bytes);
+    void recordClientWrite(const QByteArray &bytes);
     void relay(const std::vector<StreamDelta> &deltas);
     void noteFirstToken();
     void completeSuccessfully();
     void completeWithError(const ApiError &error);
+    void failBeforeAnswer(int httpStatus, const ApiError &error); // the client may still be spared it
     void abortBackend();
     void report();
 
@@ -78,7 +83,9 @@ private:
     QTimer m_idleTimer;
     QTimer m_pingTimer;
     QByteArray m_errorBody;
-    std::vector<StreamDelta> m_deltas; // reused per read to avoid reallocating
+    std::vector<StreamDelta> m_deltas;    // reused per read to avoid reallocating
+    qsizetype m_recordedBackendBytes = 0; // kept in record.backendChunks
+    qsizetype m_recordedClientBytes = 0;  // kept in record.clientWrites
     int m_httpStatus = 0;
     bool m_receivedBytes = false;
     bool m_done = false;

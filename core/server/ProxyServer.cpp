@@ -3,12 +3,15 @@
 #include "ClientAccess.h"
 #include "MessagesExchange.h"
 #include "OriginGuard.h"
+#include "TokenizerProbe.h"
 #include "anthropic/ApiError.h"
 #include "anthropic/RequestParser.h"
 #include "backends/BackendLimitParser.h"
 #include "backends/BackendProtocol.h"
 #include "backends/LearnedLimits.h"
+#include "backends/RequestRouter.h"
 #include "backends/ollama/OllamaContextPlanner.h"
+#include "backends/openai/OpenAiRequestBuilder.h"
 #include "tokens/TokenCalibration.h"
 #include "tokens/TokenEstimator.h"
 
@@ -59,11 +62,16 @@ struct ProxyServer::Incoming {
     bool logged = true;
 };
 
-struct ProxyServer::PendingOllamaRequest {
-    Incoming in;
+// One /v1/messages request on its way through the backends its route plan names.
+struct ProxyServer::Delivery {
+    Incoming in; // in.record is the record as it stands before the current attempt is sent
     MessageRequest request;
-    ModelTarget target;
+    RoutePlan plan;
+    qsizetype candidate = 0; // the plan's candidate being tried
     int rawEstimate = 0;
+    int cappedMaxTokens = 0;                          // after the backend refused max_tokens; 0 = none
+    std::optional<BackendLimitParser::Limit> refusal; // why the current attempt is sent again
+    QString fallbackReason;                           // why the next candidate is tried
 };
 
 ProxyServer::ProxyServer(QObject *parent)
@@ -256,24 +264,62 @@ void ProxyServer::handleCountTokens(Incoming &in) {
     in.record.clientModel = request.model;
     const int rawEstimate = TokenEstimator::estimate(request);
     in.record.estimatedInputTokens = rawEstimate;
-    if (const std::optional<ModelTarget> target = m_config.modelMap.resolve(request.model)) {
-        in.record.backendModel = target->backendModel;
-        in.record.estimatedInputTokens = calibration().calibrated(target->backendModel, rawEstimate);
-        if (const auto stats = calibration().stats(target->backendModel))
+    in.record.tokenCountSource = QStringLiteral("estimate");
+    // Count for the backend and model the same request to /v1/messages would go to: a routing rule
+    // may send it to another profile than the active one.
+    const RoutePlan plan = RequestRouter::plan(request, rawEstimate, m_config);
+    const RouteCandidate *route = plan.candidates.isEmpty() ? nullptr : &plan.candidates.first();
+    if (route) {
+        const QString &model = route->target.backendModel;
+        in.record.backendModel = model;
+        in.record.route = plan.route;
+        in.record.notes += plan.notes;
+        in.record.estimatedInputTokens = calibration().calibrated(model, rawEstimate);
+        if (const auto stats = calibration().stats(model)) {
+            in.record.tokenCountSource = QStringLiteral("calibrated estimate");
             in.record.notes.append(
                 QStringLiteral("estimate %1 tokens, calibrated to %2 for %3 (x%4 from %5 answers)")
                     .arg(rawEstimate)
                     .arg(in.record.estimatedInputTokens)
-                    .arg(target->backendModel)
+                    .arg(model)
                     .arg(stats->ratio, 0, 'f', 3)
                     .arg(stats->samples));
+        }
     }
-    in.record.status = 200;
-    in.record.durationMs = in.clock.elapsed();
-    const QJsonObject body{{QStringLiteral("input_tokens"), in.record.estimatedInputTokens}};
-    in.record.response = QJsonDocument(body).toJson(QJsonDocument::Compact);
-    in.writer->sendComplete(200, kJson, in.record.response);
-    emit requestFinished(in.record);
+    auto answer = [this](Incoming &done) {
+        done.record.status = 200;
+        done.record.durationMs = done.clock.elapsed();
+        const QJsonObject body{{QStringLiteral("input_tokens"), done.record.estimatedInputTokens}};
+        done.record.response = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        done.writer->sendComplete(200, kJson, done.record.response);
+        emit requestFinished(done.record);
+    };
+    if (!route || route->profile.kind != BackendKind::OpenAI) {
+        answer(in);
+        return;
+    }
+    // OpenAI-compatible servers may have their own tokenizer: ask it, within a short timeout.
+    QStringList ignoredNotes;
+    const BackendRequest chat =
+        OpenAiRequestBuilder::build(request, route->target, route->profile, &ignoredNotes);
+    const QJsonObject chatBody = QJsonDocument::fromJson(chat.body).object();
+    const QUrl baseUrl = route->profile.baseUrl;
+    const QString model = route->target.backendModel;
+    auto pending = std::make_shared<Incoming>(std::move(in));
+    if (!m_tokenizerProbe)
+        m_tokenizerProbe = new TokenizerProbe(this);
+    m_tokenizerProbe->count(
+        baseUrl, chat.headers, chatBody,
+        [this, pending, answer, rawEstimate, model](const TokenizerProbe::Result &result) {
+            pending->record.notes.append(result.note);
+            if (result.tokens) {
+                pending->record.estimatedInputTokens = *result.tokens;
+                pending->record.tokenCountSource = QStringLiteral("backend tokenizer");
+                // The exact count is a free calibration sample for the estimate used elsewhere.
+                calibration().observe(model, rawEstimate, *result.tokens);
+            }
+            answer(*pending);
+        });
 }
 
 void ProxyServer::handleMessages(Incoming &in) {
@@ -290,57 +336,71 @@ void ProxyServer::handleMessages(Incoming &in) {
     record.stream = request.stream;
     record.notes = request.notes;
 
-    ModelMap map = m_config.modelMap;
-    if (map.defaultMaxOutputTokens == 0)
-        map.defaultMaxOutputTokens = m_config.backend.maxOutputTokens;
-    std::optional<ModelTarget> target = map.resolve(request.model);
-    if (!target) {
+    const int rawEstimate = TokenEstimator::estimate(request);
+    RoutePlan plan = RequestRouter::plan(request, rawEstimate, m_config);
+    if (plan.candidates.isEmpty()) {
         answerError(in, ApiError::notFound(notMappedMessage(request.model)));
         return;
     }
-    record.backendModel = target->backendModel;
-    if (const int learned = learnedLimits().maxOutputTokens(target->backendModel);
-        learned > 0 && (target->maxOutputTokens == 0 || learned < target->maxOutputTokens)) {
-        target->maxOutputTokens = learned;
-        if (request.maxTokens > learned)
+    record.route = plan.route;
+    record.notes += plan.notes;
+    auto delivery = std::make_shared<Delivery>();
+    delivery->in = std::move(in);
+    delivery->request = std::move(request);
+    delivery->plan = std::move(plan);
+    delivery->rawEstimate = rawEstimate;
+    attempt(delivery);
+}
+
+void ProxyServer::attempt(const std::shared_ptr<Delivery> &delivery) {
+    const RouteCandidate &candidate = delivery->plan.candidates.at(delivery->candidate);
+    RequestRecord &record = delivery->in.record;
+    ModelTarget target = candidate.target;
+    record.backendName = candidate.profile.name;
+    record.backendModel = target.backendModel;
+    if (const int learned = learnedLimits().maxOutputTokens(target.backendModel);
+        learned > 0 && (target.maxOutputTokens == 0 || learned < target.maxOutputTokens)) {
+        target.maxOutputTokens = learned;
+        if (delivery->request.maxTokens > learned)
             record.notes.append(QStringLiteral("max_tokens capped at %1, the limit %2 reported earlier")
                                     .arg(learned)
-                                    .arg(target->backendModel));
+                                    .arg(target.backendModel));
     }
-    const int rawEstimate = TokenEstimator::estimate(request);
-    record.estimatedInputTokens = calibration().calibrated(target->backendModel, rawEstimate);
+    if (delivery->cappedMaxTokens > 0)
+        target.maxOutputTokens = delivery->cappedMaxTokens;
+    record.estimatedInputTokens = calibration().calibrated(target.backendModel, delivery->rawEstimate);
+    record.attempts.append(
+        {candidate.profile.name, target.backendModel, QString(), delivery->in.clock.elapsed()});
 
-    if (m_config.backend.kind != BackendKind::Ollama) {
-        sendToBackend(in, request, *target, rawEstimate);
+    if (candidate.profile.kind != BackendKind::Ollama) {
+        sendToBackend(delivery, target);
         return;
     }
     // Ollama: size num_ctx from what /api/show says about the model (asked once per model).
-    auto pending = std::make_shared<PendingOllamaRequest>(
-        PendingOllamaRequest{std::move(in), std::move(request), *target, rawEstimate});
-    const QUrl baseUrl = m_config.backend.baseUrl;
-    m_ollamaModels->lookup(
-        baseUrl, target->backendModel, [this, pending, baseUrl](const std::optional<OllamaModelInfo> &info) {
-            planOllamaContext(*pending, info ? info->contextLength : 0);
-            sendToBackend(pending->in, pending->request, pending->target, pending->rawEstimate);
-        });
+    const QUrl baseUrl = candidate.profile.baseUrl;
+    m_ollamaModels->lookup(baseUrl, target.backendModel,
+                           [this, delivery, target](const std::optional<OllamaModelInfo> &info) mutable {
+                               planOllamaContext(*delivery, target, info ? info->contextLength : 0);
+                               sendToBackend(delivery, target);
+                           });
 }
 
-void ProxyServer::planOllamaContext(PendingOllamaRequest &pending, int modelContext) {
-    const QUrl &baseUrl = m_config.backend.baseUrl;
-    ModelTarget &target = pending.target;
+void ProxyServer::planOllamaContext(Delivery &delivery, ModelTarget &target, int modelContext) {
+    const BackendProfile &profile = delivery.plan.candidates.at(delivery.candidate).profile;
+    RequestRecord &record = delivery.in.record;
     OllamaContextPlanner::Input input;
-    input.estimatedPromptTokens = pending.in.record.estimatedInputTokens;
+    input.estimatedPromptTokens = record.estimatedInputTokens;
     input.maxOutputTokens = target.maxOutputTokens > 0
-                                ? std::min(pending.request.maxTokens, target.maxOutputTokens)
-                                : pending.request.maxTokens;
+                                ? std::min(delivery.request.maxTokens, target.maxOutputTokens)
+                                : delivery.request.maxTokens;
     input.ruleContext = target.contextSize;
-    input.userCap = m_config.backend.ollamaContextSize;
+    input.userCap = profile.ollamaContextSize;
     input.modelContext = modelContext;
-    input.previous = m_ollamaModels->largestNumCtx(baseUrl, target.backendModel);
+    input.previous = m_ollamaModels->largestNumCtx(profile.baseUrl, target.backendModel);
     const OllamaContextPlanner::Plan plan = OllamaContextPlanner::plan(input);
     target.contextSize = plan.numCtx;
-    m_ollamaModels->noteNumCtx(baseUrl, target.backendModel, plan.numCtx);
-    pending.in.record.notes.append(
+    m_ollamaModels->noteNumCtx(profile.baseUrl, target.backendModel, plan.numCtx);
+    record.notes.append(
         QStringLiteral("num_ctx %1 (prompt ~%2 + answer up to %3 tokens; model context %4, cap %5)")
             .arg(plan.numCtx)
             .arg(input.estimatedPromptTokens)
@@ -349,50 +409,104 @@ void ProxyServer::planOllamaContext(PendingOllamaRequest &pending, int modelCont
             .arg(input.ruleContext > 0 ? input.ruleContext : input.userCap));
     if (!plan.warning.isEmpty()) {
         const QString warning = plan.warning + QStringLiteral(" (%1)").arg(target.backendModel);
-        pending.in.record.notes.append(warning);
-        pending.in.record.warning = warning;
+        record.notes.append(warning);
+        record.warning = warning;
         emit logMessage(LogLevel::Warn, warning);
     }
 }
 
 TokenCalibration &ProxyServer::calibration() {
-    if (!m_calibration)
-        m_calibration = std::make_unique<TokenCalibration>(m_config.learnedFile);
+    // Loaded on first use; again when the configuration names another file (forgetting before the
+    // first listen() must not leave learning in memory for the rest of the run).
+    if (!m_calibration || m_learnedFile != m_config.learnedFile) {
+        m_learnedLimits.reset();
+        m_calibration.reset(); // saves what it had not saved, to its own file
+        m_learnedFile = m_config.learnedFile;
+        m_calibration = std::make_unique<TokenCalibration>(m_learnedFile);
+        m_learnedLimits = std::make_unique<LearnedLimits>(m_learnedFile);
+    }
     return *m_calibration;
 }
 
+void ProxyServer::forgetLearned(const QString &backendModel) {
+    calibration().forget(backendModel);
+    learnedLimits().forget(backendModel);
+    emit logMessage(LogLevel::Info,
+                    backendModel.isEmpty()
+                        ? QStringLiteral("forgot what was learned about every model")
+                        : QStringLiteral("forgot what was learned about %1").arg(backendModel));
+}
+
 LearnedLimits &ProxyServer::learnedLimits() {
-    if (!m_learnedLimits)
-        m_learnedLimits = std::make_unique<LearnedLimits>(m_config.learnedFile);
+    calibration(); // loads both from the configured file
     return *m_learnedLimits;
 }
 
-void ProxyServer::sendToBackend(Incoming &in, const MessageRequest &request, const ModelTarget &target,
-                                int rawEstimate, bool isRetry) {
-    RequestRecord &record = in.record;
-    const RequestRecord recordBeforeSending = record;
+LearnedModels ProxyServer::learnedModels() {
+    const QHash<QString, TokenCalibration::Stats> &calibrated = calibration().models();
+    const QHash<QString, int> &limits = learnedLimits().maxOutputTokensByModel();
+    QStringList names = calibrated.keys() + limits.keys();
+    names.sort();
+    names.removeDuplicates();
+    LearnedModels models;
+    for (const QString &name : std::as_const(names)) {
+        LearnedModel model;
+        model.model = name;
+        if (const auto it = calibrated.constFind(name); it != calibrated.constEnd()) {
+            model.samples = it->samples;
+            model.ratio = it->ratio;
+            model.meanAbsoluteError = it->meanAbsoluteError;
+        }
+        model.maxOutputTokens = limits.value(name, 0);
+        models.append(model);
+    }
+    return models;
+}
+
+namespace {
+// Worth another backend: it could not be reached, is overloaded or broke; a 4xx would recur.
+bool isWorthFallingBack(int httpStatus) {
+    return httpStatus == 0 || httpStatus == 429 || httpStatus >= 500;
+}
+} // namespace
+
+void ProxyServer::sendToBackend(const std::shared_ptr<Delivery> &delivery, const ModelTarget &target) {
+    const BackendProfile &profile = delivery->plan.candidates.at(delivery->candidate).profile;
+    RequestRecord record = delivery->in.record;
     MessagesExchange::Setup setup;
-    setup.call = BackendProtocol::prepare(request, target, m_config.backend, &record.notes);
+    setup.call = BackendProtocol::prepare(delivery->request, target, profile, &record.notes);
+    record.backendRequest.clear();
     RequestRecord::appendCapped(record.backendRequest, setup.call.request.body);
-    setup.record = record;
-    setup.context = {m_config.backend.kind, m_config.backend.baseUrl.toString(), target.backendModel};
+    setup.record = std::move(record);
+    setup.context = {profile.kind, profile.baseUrl.toString(), target.backendModel};
     setup.messageId = randomId(QStringLiteral("msg_"));
     setup.firstByteTimeoutMs = m_config.backendTimeoutMs;
     setup.idleTimeoutMs = m_config.streamIdleTimeoutMs;
-    setup.clock = in.clock;
-    // A backend that refuses max_tokens and says its limit gets the request once more, capped.
-    auto refusalLimit = std::make_shared<std::optional<BackendLimitParser::Limit>>();
-    if (!isRetry) {
-        const int asked = target.maxOutputTokens > 0 ? std::min(request.maxTokens, target.maxOutputTokens)
-                                                     : request.maxTokens;
-        setup.retryRefusal = [refusalLimit, asked](int status, const QByteArray &body) {
-            *refusalLimit = BackendLimitParser::fromRejection(status, body, asked);
-            return refusalLimit->has_value();
-        };
-    }
+    setup.clock = delivery->in.clock;
+    const int asked = target.maxOutputTokens > 0
+                          ? std::min(delivery->request.maxTokens, target.maxOutputTokens)
+                          : delivery->request.maxTokens;
+    // Decided on the worker thread while the exchange still holds the client: send the request
+    // again capped (a backend that refused max_tokens and said its limit, once), or to the next
+    // candidate of the plan.
+    setup.retryBeforeAnswer = [delivery, asked](int status, const QByteArray &body, const ApiError &error) {
+        delivery->refusal.reset();
+        delivery->fallbackReason.clear();
+        if (delivery->cappedMaxTokens == 0 && status != 0)
+            delivery->refusal = BackendLimitParser::fromRejection(status, body, asked);
+        if (delivery->refusal)
+            return true;
+        if (isWorthFallingBack(status) && delivery->candidate + 1 < delivery->plan.candidates.size()) {
+            delivery->fallbackReason =
+                status != 0 ? QStringLiteral("HTTP %1: %2").arg(status).arg(error.message) : error.message;
+            return true;
+        }
+        return false;
+    };
 
     QNetworkAccessManager *network = m_pool.acquire();
-    auto *exchange = new MessagesExchange(std::move(setup), std::move(in.writer), network, this);
+    auto *exchange = new MessagesExchange(std::move(setup), std::move(delivery->in.writer), network, this);
+    const int rawEstimate = delivery->rawEstimate;
     connect(exchange, &MessagesExchange::finished, this,
             [this, exchange, network, rawEstimate](const RequestRecord &r) {
                 m_pool.release(network);
@@ -401,31 +515,48 @@ void ProxyServer::sendToBackend(Incoming &in, const MessageRequest &request, con
                     calibration().observe(r.backendModel, rawEstimate, *r.inputTokens);
                 emit requestFinished(r);
             });
-    connect(exchange, &MessagesExchange::retryRequested, this,
-            [this, exchange, network, refusalLimit, recordBeforeSending, request, target, rawEstimate,
-             clock = in.clock] {
-                m_pool.release(network);
-                exchange->deleteLater();
-                const BackendLimitParser::Limit limit = **refusalLimit;
-                Incoming again;
-                again.writer = exchange->takeWriter();
-                again.clock = clock;
-                again.record = recordBeforeSending;
-                again.record.backendRequest.clear();
-                QString note = QStringLiteral("%1 refused max_tokens; sent again with max_tokens %2")
-                                   .arg(target.backendModel)
-                                   .arg(limit.maxOutputTokens);
-                if (limit.perModel) {
-                    learnedLimits().learnMaxOutputTokens(target.backendModel, limit.maxOutputTokens);
-                    note += QStringLiteral(", its limit, remembered for later requests");
-                }
-                again.record.notes.append(note);
-                emit logMessage(LogLevel::Info, note);
-                ModelTarget capped = target;
-                capped.maxOutputTokens = limit.maxOutputTokens;
-                sendToBackend(again, request, capped, rawEstimate, true);
-            });
+    connect(exchange, &MessagesExchange::retryRequested, this, [this, exchange, network, delivery, target] {
+        m_pool.release(network);
+        exchange->deleteLater();
+        delivery->in.writer = exchange->takeWriter();
+        if (delivery->refusal)
+            retryCapped(delivery, target.backendModel);
+        else
+            fallBack(delivery);
+    });
     exchange->start();
+}
+
+void ProxyServer::retryCapped(const std::shared_ptr<Delivery> &delivery, const QString &backendModel) {
+    const BackendLimitParser::Limit limit = *delivery->refusal;
+    RequestRecord &record = delivery->in.record;
+    QString note = QStringLiteral("%1 refused max_tokens; sent again with max_tokens %2")
+                       .arg(backendModel)
+                       .arg(limit.maxOutputTokens);
+    if (limit.perModel) {
+        learnedLimits().learnMaxOutputTokens(backendModel, limit.maxOutputTokens);
+        note += QStringLiteral(", its limit, remembered for later requests");
+    }
+    record.notes.append(note);
+    record.attempts.last().outcome = QStringLiteral("refused max_tokens");
+    emit logMessage(LogLevel::Info, note);
+    delivery->cappedMaxTokens = limit.maxOutputTokens;
+    attempt(delivery);
+}
+
+void ProxyServer::fallBack(const std::shared_ptr<Delivery> &delivery) {
+    RequestRecord &record = delivery->in.record;
+    const RouteCandidate &failed = delivery->plan.candidates.at(delivery->candidate);
+    const RouteCandidate &next = delivery->plan.candidates.at(delivery->candidate + 1);
+    record.attempts.last().outcome = delivery->fallbackReason;
+    const QString note = QStringLiteral("%1 (%2) failed before answering, falling back to %3 (%4): %5")
+                             .arg(failed.profile.name, failed.target.backendModel, next.profile.name,
+                                  next.target.backendModel, delivery->fallbackReason);
+    record.notes.append(note);
+    emit logMessage(LogLevel::Warn, note);
+    ++delivery->candidate;
+    delivery->cappedMaxTokens = 0;
+    attempt(delivery);
 }
 
 } // namespace modelrelay

@@ -5,6 +5,7 @@
 
 #include "BackendConnectionPool.h"
 #include "HttpCompat.h"
+#include "LearnedModel.h"
 #include "OllamaModelCatalog.h"
 #include "config/ModelTarget.h"
 #include "config/ProxyConfig.h"
@@ -21,6 +22,7 @@ namespace modelrelay {
 
 class LearnedLimits;
 class TokenCalibration;
+class TokenizerProbe;
 
 class ProxyServer : public QObject {
     Q_OBJECT
@@ -34,6 +36,11 @@ public:
     void setConfig(const ProxyConfig &config) { m_config = config; }
     bool isListening() const;
     quint16 port() const; // the bound port (useful with port 0)
+    // Drops what was learned about `backendModel` (every model when empty): token calibration and
+    // output limits, in memory and in ProxyConfig::learnedFile.
+    void forgetLearned(const QString &backendModel);
+    // What is learned now, one entry per backend model, sorted by name.
+    LearnedModels learnedModels();
 
 signals:
     void requestFinished(const modelrelay::RequestRecord &record);
@@ -41,12 +48,14 @@ signals:
 
 private:
     struct Incoming;
-    struct PendingOllamaRequest;
+    struct Delivery;
     void dispatch(const QHttpServerRequest &request, std::unique_ptr<ResponseWriter> writer);
     void handleMessages(Incoming &incoming);
-    void planOllamaContext(PendingOllamaRequest &pending, int modelContext);
-    void sendToBackend(Incoming &incoming, const struct MessageRequest &request, const ModelTarget &target,
-                       int rawEstimate, bool isRetry = false);
+    void attempt(const std::shared_ptr<Delivery> &delivery);
+    void planOllamaContext(Delivery &delivery, ModelTarget &target, int modelContext);
+    void sendToBackend(const std::shared_ptr<Delivery> &delivery, const ModelTarget &target);
+    void retryCapped(const std::shared_ptr<Delivery> &delivery, const QString &backendModel);
+    void fallBack(const std::shared_ptr<Delivery> &delivery);
     TokenCalibration &calibration();
     LearnedLimits &learnedLimits();
     void handleCountTokens(Incoming &incoming);
@@ -61,6 +70,8 @@ private:
     OllamaModelCatalog *m_ollamaModels; // a child
     std::unique_ptr<TokenCalibration> m_calibration;
     std::unique_ptr<LearnedLimits> m_learnedLimits;
+    QString m_learnedFile;                      // the file m_calibration and m_learnedLimits were loaded from
+    TokenizerProbe *m_tokenizerProbe = nullptr; // a child, created on first use in the worker thread
     quint64 m_nextRequestId = 1;
 };
 

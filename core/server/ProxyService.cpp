@@ -16,6 +16,7 @@ struct ProxyService::Private {
     ProxyConfig config;
     bool running = false;
     QString address;
+    LearnedModels lastLearned; // what learnedChanged() last sent; worker thread only
 };
 
 namespace {
@@ -31,12 +32,16 @@ ProxyService::ProxyService(QObject *parent)
     qRegisterMetaType<RequestRecord>();
     qRegisterMetaType<ProxyConfig>();
     qRegisterMetaType<LogLevel>();
+    qRegisterMetaType<LearnedModels>();
     d->thread.setObjectName(QStringLiteral("ModelRelay proxy"));
     d->server = new ProxyServer;
     d->server->moveToThread(&d->thread);
     connect(d->server, &ProxyServer::requestFinished, this, &ProxyService::requestFinished,
             Qt::QueuedConnection);
     connect(d->server, &ProxyServer::logMessage, this, &ProxyService::logMessage, Qt::QueuedConnection);
+    // Runs in the worker thread, after the record is queued: a request may have calibrated the
+    // token estimate or taught a limit.
+    connect(d->server, &ProxyServer::requestFinished, d->server, [this] { publishLearned(false); });
     d->thread.start();
 }
 
@@ -99,6 +104,29 @@ void ProxyService::setConfig(const ProxyConfig &config) {
     }
     ProxyServer *server = d->server;
     QMetaObject::invokeMethod(server, [server, config] { server->setConfig(config); });
+}
+
+void ProxyService::forgetLearned(const QString &backendModel) {
+    ProxyServer *server = d->server;
+    QMetaObject::invokeMethod(server, [this, server, backendModel] {
+        server->forgetLearned(backendModel);
+        publishLearned(true);
+        QMetaObject::invokeMethod(
+            this, [this, backendModel] { emit learnedForgotten(backendModel); }, Qt::QueuedConnection);
+    });
+}
+
+void ProxyService::refreshLearned() {
+    QMetaObject::invokeMethod(d->server, [this] { publishLearned(true); });
+}
+
+void ProxyService::publishLearned(bool always) {
+    LearnedModels models = d->server->learnedModels();
+    if (!always && models == d->lastLearned)
+        return;
+    d->lastLearned = models;
+    QMetaObject::invokeMethod(
+        this, [this, models = std::move(models)] { emit learnedChanged(models); }, Qt::QueuedConnection);
 }
 
 ProxyConfig ProxyService::config() const {

@@ -3,6 +3,7 @@
 // through queued signals, so the caller never waits on the network.
 #pragma once
 
+#include "LearnedModel.h"
 #include "config/ProxyConfig.h"
 #include "records/RequestRecord.h"
 
@@ -26,6 +27,12 @@ public:
     // started with. A changed host or port restarts the listener (started()/failed() again).
     void setConfig(const ProxyConfig &config);
 
+    // Makes the proxy forget what it learned about a backend model (every model when empty):
+    // token calibration and output limits, also in ProxyConfig::learnedFile. Emits learnedForgotten().
+    void forgetLearned(const QString &backendModel);
+    // Asks for what is learned now; answered by learnedChanged().
+    void refreshLearned();
+
     ProxyConfig config() const;
     bool isRunning() const;
     QString listenAddress() const; // "http://127.0.0.1:8787" while running, else empty
@@ -35,10 +42,16 @@ signals:
     void stopped();
     void failed(const QString &message); // e.g. "port 8787 on 127.0.0.1 is already in use ..."
     void requestFinished(const modelrelay::RequestRecord &record);
+    void learnedForgotten(const QString &backendModel);
+    // What the proxy has learned, per backend model: after refreshLearned(), after a forget, and
+    // after a request that changed it.
+    void learnedChanged(const modelrelay::LearnedModels &models);
     // Diagnostics for the log (never contains API keys).
     void logMessage(modelrelay::LogLevel level, const QString &message);
 
 private:
+    void publishLearned(bool always); // worker thread: emits learnedChanged() (only if changed unless always)
+
     struct Private;
     std::unique_ptr<Private> d;
 };

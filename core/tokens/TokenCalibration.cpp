@@ -57,6 +57,17 @@ std::optional<TokenCalibration::Stats> TokenCalibration::stats(const QString &mo
     return *it;
 }
 
+void TokenCalibration::forget(const QString &model) {
+    if (model.isEmpty())
+        m_models.clear();
+    else
+        m_models.remove(model);
+    if (m_file.isEmpty())
+        return;
+    QSettings settings(m_file, QSettings::IniFormat);
+    settings.remove(model.isEmpty() ? u"models"_s : settingsGroup(model));
+}
+
 void TokenCalibration::load() {
     if (m_file.isEmpty())
         return;

@@ -29,6 +29,9 @@ public:
     void observe(const QString &model, int estimated, int actual);
     int calibrated(const QString &model, int estimate) const;
     std::optional<Stats> stats(const QString &model) const;
+    const QHash<QString, Stats> &models() const { return m_models; }
+    // Drops what was learned about `model` (all models when empty), in memory and in the file.
+    void forget(const QString &model);
 
     static constexpr double kSmoothing = 0.2; // weight of the newest sample
 

@@ -15,6 +15,15 @@ namespace modelrelay::testing {
 
 namespace {
 
+// Ollama sends arguments as an object; what is not one (a model's broken output, as some servers
+// pass it on) goes as the raw string.
+QJsonValue ollamaArguments(const QByteArray &argumentsJson) {
+    const QJsonDocument document = QJsonDocument::fromJson(argumentsJson);
+    if (document.isObject() || argumentsJson.isEmpty())
+        return document.object();
+    return QString::fromUtf8(argumentsJson);
+}
+
 QByteArray compact(const QJsonObject &o) {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
@@ -196,7 +205,10 @@ void FakeBackend::processBuffered(Connection *c) {
         request.body = c->buffer.mid(headerEnd + 4, length);
         c->buffer.remove(0, headerEnd + 4 + length);
         // Model lookups are kept apart, so tests can count the chat requests a proxy made.
-        (request.path == "/api/show" ? m_showRequests : m_requests).append(request);
+        (request.path == "/api/show"   ? m_showRequests
+         : request.path == "/tokenize" ? m_tokenizeRequests
+                                       : m_requests)
+            .append(request);
         emit requestReceived();
         handle(c, request);
     }
@@ -225,6 +237,10 @@ void FakeBackend::handle(Connection *c, const Recorded &request) {
         sendWhole(c, 200, "application/json", showAnswer(request.json()), 0);
         return;
     }
+    if (request.method == "POST" && path == "/tokenize" && m_tokenizer != Tokenizer::None) {
+        answerTokenize(c, request.json());
+        return;
+    }
     if (request.method != "POST" || !path.endsWith(chatPath(m_kind))) {
         // What the real servers answer to a wrong URL, so a misrouted proxy fails visibly.
         sendWhole(c, 404, "text/plain; charset=utf-8", "404 page not found", 0);
@@ -247,6 +263,31 @@ void FakeBackend::handle(Connection *c, const Recorded &request) {
         return;
     }
     sendChunks(c, streamChunks(reply, json), reply);
+}
+
+void FakeBackend::answerTokenize(Connection *c, const QJsonObject &request) {
+    QJsonArray tokens;
+    for (int i = 0; i < m_tokenizerCount; ++i)
+        tokens.append(1000 + i);
+    switch (m_tokenizer) {
+    case Tokenizer::None:
+        break;
+    case Tokenizer::Hangs:
+        c->answering = true; // and never answers
+        return;
+    case Tokenizer::Vllm:
+        if (!request.contains("messages") && !request.contains("prompt")) {
+            sendWhole(c, 400, "application/json", R"({"object":"error","message":"Field required"})", 0);
+            return;
+        }
+        sendWhole(c, 200, "application/json",
+                  compact({{"count", m_tokenizerCount}, {"max_model_len", 32768}, {"tokens", tokens}}), 0);
+        return;
+    case Tokenizer::LlamaCpp:
+        sendWhole(c, 200, "application/json",
+                  compact({{"tokens", request.contains("content") ? tokens : QJsonArray()}}), 0);
+        return;
+    }
 }
 
 void FakeBackend::sendWhole(Connection *c, int status, const QByteArray &contentType, const QByteArray &body,
@@ -407,10 +448,9 @@ QList<QByteArray> FakeBackend::streamChunks(const Reply &reply, const QJsonObjec
     if (!reply.toolCalls.isEmpty()) {
         QJsonArray calls;
         for (const ToolCall &call : reply.toolCalls)
-            calls.append(QJsonObject{
-                {"function",
-                 QJsonObject{{"name", call.name},
-                             {"arguments", QJsonDocument::fromJson(call.argumentsJson).object()}}}});
+            calls.append(
+                QJsonObject{{"function", QJsonObject{{"name", call.name},
+                                                     {"arguments", ollamaArguments(call.argumentsJson)}}}});
         chunks.append(line(QJsonObject{{"role", "assistant"}, {"content", ""}, {"tool_calls", calls}}));
     }
     const QJsonObject done{
@@ -459,9 +499,9 @@ QByteArray FakeBackend::completeAnswer(const Reply &reply, const QJsonObject &re
     QJsonObject message{{"role", "assistant"}, {"content", text}};
     QJsonArray calls;
     for (const ToolCall &call : reply.toolCalls)
-        calls.append(QJsonObject{
-            {"function", QJsonObject{{"name", call.name},
-                                     {"arguments", QJsonDocument::fromJson(call.argumentsJson).object()}}}});
+        calls.append(
+            QJsonObject{{"function", QJsonObject{{"name", call.name},
+                                                 {"arguments", ollamaArguments(call.argumentsJson)}}}});
     if (!calls.isEmpty())
         message.insert("tool_calls", calls);
     return compact(QJsonObject{

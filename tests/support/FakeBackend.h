@@ -31,12 +31,14 @@ class FakeBackend : public QObject {
     Q_OBJECT
 public:
     enum class Kind { OpenAI, Ollama, Anthropic };
+    // Opt-in POST /tokenize at the server root, as vLLM and llama.cpp server serve it.
+    enum class Tokenizer { None, Vllm, LlamaCpp, Hangs };
 
     struct ToolCall {
         QString id; // OpenAI only; Ollama sends none
         QString name;
-        QByteArray argumentsJson;
-        int fragments = 3; // OpenAI: the arguments string is split into this many chunks
+        QByteArray argumentsJson; // sent as is: may be broken JSON (Ollama: then as a string)
+        int fragments = 3;        // OpenAI: the arguments string is split into this many chunks
     };
 
     struct Reply {
@@ -74,8 +76,9 @@ public:
     Kind kind() const { return m_kind; }
 
     void enqueue(const Reply &reply);
-    QList<Recorded> requests() const { return m_requests; }         // all but Ollama's /api/show
-    QList<Recorded> showRequests() const { return m_showRequests; } // Ollama's POST /api/show
+    QList<Recorded> requests() const { return m_requests; }                 // all but Ollama's /api/show
+    QList<Recorded> showRequests() const { return m_showRequests; }         // Ollama's POST /api/show
+    QList<Recorded> tokenizeRequests() const { return m_tokenizeRequests; } // POST /tokenize
     int clientsClosedMidAnswer() const { return m_closedMidAnswer; }
 
     // For the command-line server and the benchmark: default answers of N words (fewer when the
@@ -85,6 +88,13 @@ public:
     void setOllamaContextLength(int tokens) { m_ollamaContextLength = tokens; }
     // false: requests for a tool are answered in plain text (a model that cannot call tools).
     void setCallsTools(bool callsTools) { m_callsTools = callsTools; }
+    // Serves POST /tokenize answering `tokens` tokens in vLLM's or llama.cpp's format (llama.cpp:
+    // an empty list for a request without "content", as the real server), or never answering.
+    // Default None: 404, like servers without a tokenizer.
+    void setTokenizer(Tokenizer tokenizer, int tokens = 42) {
+        m_tokenizer = tokenizer;
+        m_tokenizerCount = tokens;
+    }
 
 signals:
     void requestReceived();
@@ -102,6 +112,7 @@ private:
     Reply defaultReply(const QJsonObject &request) const;
     int defaultWordCount(const QJsonObject &request) const;
     QByteArray showAnswer(const QJsonObject &request) const;
+    void answerTokenize(Connection *connection, const QJsonObject &request);
     QList<QByteArray> streamChunks(const Reply &reply, const QJsonObject &request) const;
     QByteArray completeAnswer(const Reply &reply, const QJsonObject &request) const;
     void sendChunks(Connection *connection, QList<QByteArray> chunks, const Reply &reply);
@@ -111,6 +122,9 @@ private:
     QQueue<Reply> m_replies;
     QList<Recorded> m_requests;
     QList<Recorded> m_showRequests;
+    QList<Recorded> m_tokenizeRequests;
+    Tokenizer m_tokenizer = Tokenizer::None;
+    int m_tokenizerCount = 42;
     int m_closedMidAnswer = 0;
     int m_defaultWords = 0;
     int m_ollamaContextLength = 131072;

@@ -62,7 +62,7 @@ void TestAnthropicBackendUi::profileEditorOffersTheKind() {
     page.list()->setCurrentRow(1); // "OpenAI-compatible (local)", on its default URL
     QComboBox *kind = nullptr;
     for (QComboBox *combo : page.findChildren<QComboBox *>()) {
-        if (combo->findData(int(BackendKind::Anthropic)) >= 0)
+        if (combo->findData(int(BackendKind::Anthropic)) >= 0 && combo->findText("Ollama") >= 0)
             kind = combo;
     }
     QVERIFY2(kind, "no combo box offers the Anthropic-compatible kind");

@@ -1,5 +1,7 @@
 #include "RequestLogModel.h"
 
+#include "config/Routing.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -12,6 +14,27 @@ constexpr int kTickMs = 100;
 
 QString tokens(const std::optional<int> &value) {
     return value ? QLocale().toString(*value) : QString();
+}
+
+// "Vision box", "Vision box (images)", "Cloud (fell back from Ollama (local))".
+QString backendCell(const RequestRecord &r) {
+    QStringList why;
+    RequestClass routed;
+    if (!r.route.isEmpty())
+        why << (requestClassFromName(r.route, &routed) ? requestClassTitle(routed) : r.route);
+    if (r.attempts.size() > 1)
+        why << RequestLogModel::tr("fell back from %1").arg(r.attempts.constFirst().backendName);
+    return why.isEmpty() ? r.backendName : u"%1 (%2)"_s.arg(r.backendName, why.join(u", "_s));
+}
+
+// Every backend tried, in order, with why ModelRelay moved on.
+QString attemptsTip(const RequestRecord &r) {
+    QStringList lines;
+    for (const BackendAttempt &a : r.attempts)
+        lines << (a.outcome.isEmpty()
+                      ? u"+%1 ms  %2 (%3)"_s.arg(a.atMs).arg(a.backendName, a.backendModel)
+                      : u"+%1 ms  %2 (%3): %4"_s.arg(a.atMs).arg(a.backendName, a.backendModel, a.outcome));
+    return lines.join(u'\n');
 }
 } // namespace
 
@@ -43,6 +66,8 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const {
         return QBrush(QColor(0xc0, 0x39, 0x2b));
     if (role == Qt::ForegroundRole && index.column() == EstimatedInput && !r.warning.isEmpty())
         return QBrush(QColor(0xb9, 0x77, 0x0e));
+    if (role == Qt::ToolTipRole && index.column() == Backend)
+        return attemptsTip(r);
     if (role == Qt::ToolTipRole)
         return !r.error.isEmpty() ? r.error : !r.warning.isEmpty() ? r.warning : r.notes.join(u'\n');
     if (role != Qt::DisplayRole)
@@ -54,6 +79,8 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const {
         if (r.endpoint == "count_tokens"_L1)
             return u"%1 (count tokens)"_s.arg(r.clientModel);
         return r.backendModel.isEmpty() ? r.clientModel : u"%1 → %2"_s.arg(r.clientModel, r.backendModel);
+    case Backend:
+        return backendCell(r);
     case Mode:
         return r.endpoint == "count_tokens"_L1 ? QString() : (r.stream ? tr("stream") : tr("json"));
     case Status:
@@ -82,6 +109,8 @@ QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Time");
     case Model:
         return tr("Model (client → backend)");
+    case Backend:
+        return tr("Backend");
     case Mode:
         return tr("Mode");
     case Status:
@@ -133,6 +162,8 @@ void RequestLogModel::flush() {
         old.clientRequest.clear();
         old.backendRequest.clear();
         old.response.clear();
+        old.backendChunks.clear();
+        old.clientWrites.clear();
     }
     emit recordsAdded(incoming);
 }

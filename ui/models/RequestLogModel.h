@@ -18,6 +18,7 @@ public:
     enum Column {
         Time,
         Model,
+        Backend, // the profile that answered, with the route and fallbacks that led there
         Mode,
         Status,
         EstimatedInput,

@@ -26,6 +26,7 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     , m_key(new QLineEdit)
     , m_context(new QSpinBox)
     , m_maxTokens(new QSpinBox)
+    , m_toolSchemas(new QComboBox)
     , m_use(new QPushButton(tr("Use this backend")))
     , m_test(new QPushButton(tr("Test connection")))
     , m_selfTest(new QPushButton(tr("Run self-test")))
@@ -52,6 +53,14 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     m_maxTokens->setSpecialValueText(tr("no cap"));
     m_maxTokens->setToolTip(
         tr("Claude Code asks for up to 128000 output tokens; many backends accept less."));
+    for (const ToolSchemaPolicy policy :
+         {ToolSchemaPolicy::Keep, ToolSchemaPolicy::Portable, ToolSchemaPolicy::Strict})
+        m_toolSchemas->addItem(toolSchemaPolicyTitle(policy), int(policy));
+    m_toolSchemas->setToolTip(
+        tr("Keep: tool schemas as Claude Code sends them. Portable: without $schema, $id, $comment and "
+           "propertyNames, which some servers reject. Strict: also without format, additionalProperties, "
+           "pattern, default and other validation-only keywords, for Gemini-style validators "
+           "(OpenRouter, LiteLLM) and grammar converters."));
     m_selfTest->setToolTip(
         tr("Sends Claude Code-shaped requests (tools, a tool result, streaming, count_tokens, "
            "an image, thinking) to this backend and its model, and reports what works."));
@@ -76,6 +85,7 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     form->addRow(tr("API key:"), m_key);
     form->addRow(tr("Context size (Ollama):"), m_context);
     form->addRow(tr("Max output tokens:"), m_maxTokens);
+    form->addRow(tr("Tool schemas:"), m_toolSchemas);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_use);
     actions->addWidget(m_test);
@@ -105,6 +115,7 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     });
     connect(m_context, &QSpinBox::editingFinished, this, &BackendsPage::saveEdits);
     connect(m_maxTokens, &QSpinBox::editingFinished, this, &BackendsPage::saveEdits);
+    connect(m_toolSchemas, &QComboBox::currentIndexChanged, this, &BackendsPage::saveEdits);
     connect(m_use, &QPushButton::clicked, this, [this] { m_app.setActiveProfile(m_list->currentRow()); });
     connect(m_test, &QPushButton::clicked, this, [this] {
         if (!saveEdits())
@@ -171,6 +182,7 @@ void BackendsPage::showProfile(int row) {
     m_context->setValue(p.ollamaContextSize);
     m_context->setEnabled(p.kind == BackendKind::Ollama);
     m_maxTokens->setValue(p.maxOutputTokens);
+    m_toolSchemas->setCurrentIndex(m_toolSchemas->findData(int(p.toolSchemas)));
     m_use->setEnabled(row != m_app.activeProfile());
     m_result->clear();
     m_loading = false;
@@ -208,6 +220,7 @@ bool BackendsPage::saveEdits() {
     p.apiKey = m_key->text().trimmed();
     p.ollamaContextSize = m_context->value();
     p.maxOutputTokens = m_maxTokens->value();
+    p.toolSchemas = ToolSchemaPolicy(m_toolSchemas->currentData().toInt());
     m_context->setEnabled(p.kind == BackendKind::Ollama);
     m_app.updateProfile(row, p);
     return true;

@@ -27,6 +27,7 @@ public:
     QListWidget *list() const { return m_list; }
     QLineEdit *baseUrl() const { return m_url; }
     QLineEdit *apiKey() const { return m_key; }
+    QComboBox *toolSchemas() const { return m_toolSchemas; }
     QPushButton *useButton() const { return m_use; }
     QPushButton *testButton() const { return m_test; }
     QPushButton *selfTestButton() const { return m_selfTest; }
@@ -50,6 +51,7 @@ private:
     QLineEdit *m_key;
     QSpinBox *m_context;
     QSpinBox *m_maxTokens;
+    QComboBox *m_toolSchemas;
     QPushButton *m_use;
     QPushButton *m_test;
     QPushButton *m_selfTest;

@@ -1,6 +1,7 @@
 #include "ModelMapPage.h"
 
 #include "AppController.h"
+#include "LearnedLimitsView.h"
 #include "backends/ModelLister.h"
 #include "models/ModelMapModel.h"
 
@@ -92,6 +93,9 @@ ModelMapPage::ModelMapPage(AppController &app, QWidget *parent)
     layout->addLayout(buttons);
     layout->addLayout(form);
     layout->addWidget(m_validation);
+    m_learned = new LearnedLimitsView(m_app.service());
+    layout->addSpacing(8);
+    layout->addWidget(m_learned);
 
     connect(add, &QPushButton::clicked, this, [this] {
         const int row =

@@ -12,6 +12,7 @@ class QTableView;
 namespace modelrelay {
 
 class AppController;
+class LearnedLimitsView;
 class ModelMapModel;
 class ModelLister;
 
@@ -24,6 +25,7 @@ public:
     QTableView *table() const { return m_table; }
     QComboBox *defaultModel() const { return m_default; }
     QLabel *validation() const { return m_validation; }
+    LearnedLimitsView *learned() const { return m_learned; } // "Learned from the backend"
     void setBackendModels(const QStringList &models);
 
 private:
@@ -38,6 +40,7 @@ private:
     QLabel *m_validation;
     QStringList m_backendModels;
     ModelLister *m_lister;
+    LearnedLimitsView *m_learned = nullptr;
     bool m_loading = false;
 };
 

@@ -1,12 +1,13 @@
 #include "RequestsPage.h"
 
+#include "RequestInspector.h"
 #include "models/ModelTotalsModel.h"
 #include "models/RequestLogModel.h"
+#include "records/SecretRedactor.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
@@ -71,22 +72,6 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
         totals->clear();
     });
 
-    auto *detailsBox = new QWidget;
-    auto *detailsLayout = new QVBoxLayout(detailsBox);
-    detailsLayout->setContentsMargins(0, 0, 0, 0);
-    detailsLayout->addWidget(new QLabel(tr("<b>Request details</b>")));
-    m_bodies = new QTabWidget;
-    m_bodies->setDocumentMode(true);
-    m_bodies->addTab(m_details, tr("Summary"));
-    for (const QString &title : {tr("Client request"), tr("Sent to backend"), tr("Response")}) {
-        auto *view = new QPlainTextEdit;
-        view->setReadOnly(true);
-        view->setLineWrapMode(QPlainTextEdit::NoWrap);
-        view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-        m_bodies->addTab(view, title);
-        m_bodyViews.append(view);
-    }
-    detailsLayout->addWidget(m_bodies);
     auto *totalsBox = new QWidget;
     auto *totalsLayout = new QVBoxLayout(totalsBox);
     totalsLayout->setContentsMargins(0, 0, 0, 0);
@@ -97,16 +82,22 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     totalsLayout->addLayout(totalsHeader);
     totalsLayout->addWidget(totalsView);
 
-    auto *bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(detailsBox);
-    bottom->addWidget(totalsBox);
-    bottom->setStretchFactor(0, 1);
-    bottom->setStretchFactor(1, 1);
+    auto *summary = new QSplitter(Qt::Horizontal);
+    summary->addWidget(m_details);
+    summary->addWidget(totalsBox);
+    summary->setStretchFactor(0, 1);
+    summary->setStretchFactor(1, 1);
+    // The exchange gets the whole width: four panes side by side.
+    m_inspector = new RequestInspector;
+    m_bodies = new QTabWidget;
+    m_bodies->setDocumentMode(true);
+    m_bodies->addTab(summary, tr("Summary"));
+    m_bodies->addTab(m_inspector, tr("Exchange: client ↔ backend"));
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_table);
-    split->addWidget(bottom);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->addWidget(m_bodies);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
@@ -120,26 +111,17 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     });
 }
 
-QString RequestsPage::readable(const QByteArray &body) {
-    if (body.isEmpty())
-        return tr("(not kept: only the newest %1 requests keep their bodies)")
-            .arg(RequestLogModel::kRowsWithBodies);
-    // JSON bodies are indented for reading; SSE streams are shown as sent.
-    const QJsonDocument json = QJsonDocument::fromJson(body);
-    if (!json.isNull())
-        return QString::fromUtf8(json.toJson(QJsonDocument::Indented));
-    QString text = QString::fromUtf8(body);
-    if (body.size() >= RequestRecord::kMaxRecordedBody)
-        text += tr("\n… (cut at %1 KB)").arg(RequestRecord::kMaxRecordedBody / 1024);
-    return text;
+QPlainTextEdit *RequestsPage::bodyView(int index) const {
+    static constexpr RequestInspector::Pane panes[] = {
+        RequestInspector::ClientRequest, RequestInspector::BackendRequest, RequestInspector::ClientEvents};
+    return index >= 0 && index < 3 ? m_inspector->pane(panes[index]) : nullptr;
 }
 
 void RequestsPage::showDetails() {
     const QModelIndex current = m_table->currentIndex();
     if (!current.isValid()) {
         m_details->clear();
-        for (QPlainTextEdit *view : std::as_const(m_bodyViews))
-            view->clear();
+        m_inspector->clear();
         return;
     }
     const RequestRecord &r = m_log->record(current.row());
@@ -157,10 +139,22 @@ void RequestsPage::showDetails() {
     const QString backendModel = r.backendModel.isEmpty() ? tr("none") : r.backendModel;
     lines << (r.backendName.isEmpty() ? tr("Backend model:   %1").arg(backendModel)
                                       : tr("Backend model:   %1, on %2").arg(backendModel, r.backendName));
+    if (!r.route.isEmpty())
+        lines << tr("Route:           %1").arg(r.route);
+    if (r.attempts.size() > 1) {
+        lines << tr("Attempts:");
+        for (const BackendAttempt &attempt : r.attempts)
+            lines << tr("  • %1 on %2 at +%3 ms: %4")
+                         .arg(attempt.backendModel, attempt.backendName)
+                         .arg(attempt.atMs)
+                         .arg(attempt.outcome.isEmpty() ? tr("answered") : attempt.outcome);
+    }
     lines << tr("Mode:            %1").arg(r.stream ? tr("streaming (SSE)") : tr("JSON"));
     lines << tr("HTTP status:     %1").arg(r.status);
     lines << tr("Input tokens:    ~%1 estimated, %2 by the backend")
                  .arg(locale.toString(r.estimatedInputTokens), tokens(r.inputTokens));
+    if (!r.tokenCountSource.isEmpty())
+        lines << tr("Token count:     %1").arg(r.tokenCountSource);
     lines << tr("Output tokens:   %1").arg(tokens(r.outputTokens));
     lines << tr("First token:     %1")
                  .arg(r.timeToFirstTokenMs >= 0 ? tr("%1 ms").arg(r.timeToFirstTokenMs) : tr("none"));
@@ -172,10 +166,9 @@ void RequestsPage::showDetails() {
         for (const QString &note : r.notes)
             lines << QStringLiteral("  • ") + note;
     }
-    m_details->setPlainText(lines.join(QLatin1Char('\n')));
-    const QByteArray bodies[] = {r.clientRequest, r.backendRequest, r.response};
-    for (int i = 0; i < m_bodyViews.size(); ++i)
-        m_bodyViews.at(i)->setPlainText(readable(bodies[i]));
+    m_details->setPlainText(
+        QString::fromUtf8(SecretRedactor::redact(lines.join(QLatin1Char('\n')).toUtf8())));
+    m_inspector->setRecord(r);
 }
 
 } // namespace modelrelay

@@ -1,7 +1,6 @@
 // The live request log, the selected request's details, and totals per model.
 #pragma once
 
-#include <QList>
 #include <QWidget>
 
 class QPlainTextEdit;
@@ -10,6 +9,7 @@ class QTabWidget;
 
 namespace modelrelay {
 
+class RequestInspector;
 class RequestLogModel;
 class ModelTotalsModel;
 
@@ -19,20 +19,19 @@ public:
     RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidget *parent = nullptr);
     QTableView *table() const { return m_table; }
     QPlainTextEdit *details() const { return m_details; }
-    QTabWidget *bodies() const { return m_bodies; }
-    QPlainTextEdit *bodyView(int index) const {
-        return m_bodyViews.value(index);
-    } // 0 client, 1 backend, 2 response
+    QTabWidget *bodies() const { return m_bodies; } // "Summary" and "Exchange" tabs
+    RequestInspector *inspector() const { return m_inspector; }
+    // The inspector's panes: 0 client request, 1 sent to backend, 2 what the client received.
+    QPlainTextEdit *bodyView(int index) const;
 
 private:
     void showDetails();
-    static QString readable(const QByteArray &body);
 
     RequestLogModel *m_log;
     QTableView *m_table;
     QPlainTextEdit *m_details;
     QTabWidget *m_bodies = nullptr;
-    QList<QPlainTextEdit *> m_bodyViews;
+    RequestInspector *m_inspector = nullptr;
 };
 
 } // namespace modelrelay

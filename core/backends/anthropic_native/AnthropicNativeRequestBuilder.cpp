@@ -2,6 +2,7 @@
 
 #include "anthropic/RequestParser.h"
 #include "backends/ChatShaping.h"
+#include "backends/ToolSchemaSanitizer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -76,6 +77,25 @@ void fitThinkingBudget(QJsonObject &body, int maxTokens, QStringList *notes) {
         notes->append(u"thinking budget_tokens %1 lowered to %2 to fit max_tokens"_s.arg(budget).arg(fitted));
 }
 
+// Only the client's own tools carry a schema; server tools (web_search_...) have a type of their own.
+void sanitizeToolSchemas(QJsonObject &body, ToolSchemaPolicy policy, QStringList *notes) {
+    if (policy == ToolSchemaPolicy::Keep || !body.value("tools"_L1).isArray())
+        return;
+    ToolSchemaSanitizer sanitizer(policy);
+    QJsonArray tools = body.value("tools"_L1).toArray();
+    for (qsizetype i = 0; i < tools.size(); ++i) {
+        QJsonObject tool = tools.at(i).toObject();
+        const QString type = tool.value("type"_L1).toString();
+        if (!tools.at(i).isObject() || (!type.isEmpty() && type != "custom"_L1))
+            continue;
+        tool.insert(u"input_schema"_s, sanitizer.clean(tool.value("input_schema"_L1)));
+        tools.replace(i, tool);
+    }
+    body.insert(u"tools"_s, tools);
+    if (const QString note = sanitizer.note(); notes && !note.isEmpty())
+        notes->append(note);
+}
+
 } // namespace
 
 QJsonObject AnthropicNativeRequestBuilder::buildBody(const MessageRequest &request, const ModelTarget &target,
@@ -89,6 +109,7 @@ QJsonObject AnthropicNativeRequestBuilder::buildBody(const MessageRequest &reque
     }
     body.insert(u"stream"_s, true);
     body.remove(u"metadata"_s); // identifiers are never forwarded to a third party
+    sanitizeToolSchemas(body, profile.toolSchemas, notes);
 
     QJsonArray system = systemBlocks(request);
     const qsizetype blocksBefore = system.size();

@@ -17,7 +17,8 @@ public:
     // The client's body with: model = the mapped model; max_tokens capped (and a thinking budget
     // that no longer fits lowered); stream always true (the non-streaming client path collects
     // it); the billing system block left out when the parser dropped it; inline role "system"
-    // messages moved to the end of the system prompt; metadata (user identifiers) removed.
+    // messages moved to the end of the system prompt; metadata (user identifiers) removed; tool
+    // input schemas cleaned as the profile's ToolSchemaPolicy asks.
     static QJsonObject buildBody(const MessageRequest &request, const ModelTarget &target,
                                  const BackendProfile &profile, QStringList *notes);
     static BackendRequest build(const MessageRequest &request, const ModelTarget &target,

@@ -137,7 +137,7 @@ QJsonObject OllamaRequestBuilder::buildBody(const MessageRequest &request, const
                      {u"options"_s, options}};
     const bool toolsOff = request.toolChoice && request.toolChoice->type == ToolChoice::Type::None;
     if (!request.tools.empty() && !toolsOff)
-        body.insert(u"tools"_s, ChatShaping::functionTools(request.tools));
+        body.insert(u"tools"_s, ChatShaping::functionTools(request.tools, profile.toolSchemas, notes));
     if (request.toolChoice && notes &&
         (request.toolChoice->type == ToolChoice::Type::Any ||
          request.toolChoice->type == ToolChoice::Type::Tool))

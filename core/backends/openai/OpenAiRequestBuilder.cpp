@@ -153,7 +153,7 @@ QJsonObject OpenAiRequestBuilder::buildBody(const MessageRequest &request, const
     if (!request.stopSequences.isEmpty())
         body.insert(u"stop"_s, QJsonArray::fromStringList(request.stopSequences));
     if (!request.tools.empty()) {
-        body.insert(u"tools"_s, ChatShaping::functionTools(request.tools));
+        body.insert(u"tools"_s, ChatShaping::functionTools(request.tools, profile.toolSchemas, notes));
         if (request.toolChoice) {
             body.insert(u"tool_choice"_s, toolChoice(*request.toolChoice));
             if (request.toolChoice->disableParallelToolUse)

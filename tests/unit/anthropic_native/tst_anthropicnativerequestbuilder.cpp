@@ -104,6 +104,9 @@ void TestAnthropicNativeRequestBuilder::recordedRequestsPassThrough() {
     const MessageRequest request = std::get<MessageRequest>(result);
     BackendProfile profile;
     profile.maxOutputTokens = 4096;
+    // Byte for byte needs "keep": the default (portable) drops $schema from tool schemas, which
+    // tst_toolschemasanitizer covers.
+    profile.toolSchemas = ToolSchemaPolicy::Keep;
     const QJsonObject client = object(body);
     const QJsonObject built = AnthropicNativeRequestBuilder::buildBody(request, kTarget, profile, nullptr);
 

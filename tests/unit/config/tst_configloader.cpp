@@ -79,6 +79,10 @@ QString field(const ProxyConfig &c, const QString &name) {
         return QString::number(c.backend.maxOutputTokens);
     if (name == "billing")
         return c.keepBillingHeader ? "1" : "0";
+    if (name == "routing")
+        return QString::fromUtf8(c.routing.toJson());
+    if (name == "toolschemas")
+        return toolSchemaPolicyName(c.backend.toolSchemas);
     return "unknown field " + name;
 }
 } // namespace
@@ -173,6 +177,23 @@ void TestConfigLoader::eachSetting_data() {
         << "1";
     QTest::newRow("--keep-billing-header") << QStringList{"--keep-billing-header"} << none << "billing"
                                            << "1";
+    QTest::newRow("ROUTES_JSON")
+        << none
+        << QStringList{R"(ROUTES_JSON={"rules":[{"when":"images","targets":["Vision box"]}],"fallbacks":[{"profile":"Cloud","model":"m"}]})"}
+        << "routing"
+        << R"({"fallbacks":[{"model":"m","profile":"Cloud"}],"long_context_tokens":60000,"rules":[{"targets":[{"profile":"Vision box"}],"when":"images"}]})";
+    QTest::newRow("--routes long context")
+        << QStringList{"--routes",
+                       R"({"long_context_tokens":1000,"rules":[{"when":"long_context","targets":["Big"]}]})"}
+        << none << "routing"
+        << R"({"fallbacks":[],"long_context_tokens":1000,"rules":[{"targets":[{"profile":"Big"}],"when":"long_context"}]})";
+    QTest::newRow("MODELRELAY_TOOL_SCHEMAS")
+        << none << QStringList{"MODELRELAY_TOOL_SCHEMAS=Strict"} << "toolschemas"
+        << "strict";
+    QTest::newRow("--tool-schemas") << QStringList{"--tool-schemas", "keep"} << none << "toolschemas"
+                                    << "keep";
+    QTest::newRow("tool schemas default portable") << none << none << "toolschemas"
+                                                   << "portable";
     QTest::newRow("an empty variable is unset") << none << QStringList{"PORT="} << "port"
                                                 << "8787";
     QTest::newRow("unrelated variables ignored")
@@ -463,6 +484,14 @@ void TestConfigLoader::errors_data() {
     QTest::newRow("MODELRELAY_KEEP_BILLING_HEADER")
         << none << QStringList{"MODELRELAY_KEEP_BILLING_HEADER=maybe"}
         << "MODELRELAY_KEEP_BILLING_HEADER: 'maybe' is not a boolean (1 or 0)";
+    QTest::newRow("ROUTES_JSON not JSON")
+        << none << QStringList{"ROUTES_JSON={bad"} << "ROUTES_JSON: not valid JSON (<parse error>)";
+    QTest::newRow("ROUTES_JSON unknown class")
+        << none << QStringList{R"(ROUTES_JSON={"rules":[{"when":"sometimes","targets":["A"]}]})"}
+        << "ROUTES_JSON: rules[0].when must be one of images, long_context, thinking, background";
+    QTest::newRow("MODELRELAY_TOOL_SCHEMAS")
+        << none << QStringList{"MODELRELAY_TOOL_SCHEMAS=loose"}
+        << "MODELRELAY_TOOL_SCHEMAS: 'loose' is not a tool schema policy (keep, portable, strict)";
     QTest::newRow("unknown flag") << QStringList{"--frobnicate"} << none << "Unknown option 'frobnicate'.";
     QTest::newRow("--api-key is not a flag")
         << QStringList{"--api-key", "sk"} << none << "Unknown option 'api-key'.";

@@ -83,6 +83,16 @@ void TestRequestRecordFormatter::line_data() {
     count.durationMs = 0;
     QTest::newRow("count_tokens") << count << "23:59:59.009 #3 count_tokens claude-haiku-4-5 200 in~120 0ms";
 
+    RequestRecord routed = streamedAnswer();
+    routed.route = "images";
+    routed.backendName = "Cloud";
+    routed.attempts = {BackendAttempt{"Vision box", "qwen2.5-vl", "cannot connect", 0},
+                       BackendAttempt{"Cloud", "qwen-vl-max", "", 4}};
+    QTest::newRow("routed, fell back") << routed
+                                       << "05:10:00.123 #12 messages claude-sonnet-4-5 -> qwen2.5-coder:32b "
+                                          "route=images fell-back-to=\"Cloud\" "
+                                          "stream 200 in~18234 in=18012 out=312 ttft=412ms 3.21s end_turn";
+
     RequestRecord utc = streamedAnswer();
     utc.startedAt = streamedAnswer().startedAt.toUTC();
     QTest::newRow("a UTC start is shown in local time")

@@ -84,7 +84,9 @@ void TestSettingsStore::defaults() {
     QCOMPARE(store.activeProfileIndex(), 0);
 
     const ProxyConfig config = store.load();
-    QCOMPARE(config, ProxyConfig{}); // the defaults, with the Ollama profile active
+    ProxyConfig expected; // the defaults, with the Ollama profile active
+    expected.profiles = profiles;
+    QCOMPARE(config, expected);
     QCOMPARE(config.backend, profiles.at(0));
     QVERIFY(!QFile::exists(iniPath())); // reading writes nothing
 }
@@ -108,6 +110,13 @@ void TestSettingsStore::roundTrip() {
         config.backend.apiKey = "sk-saved";
         config.backend.maxOutputTokens = 4096;
         config.backend.ollamaContextSize = 16384;
+        config.backend.toolSchemas = ToolSchemaPolicy::Strict;
+        config.routing.longContextTokens = 30000;
+        config.routing.rules = {RouteRule{RequestClass::Images, {RouteTarget{"Vision", "qwen2.5-vl"}}},
+                                RouteRule{RequestClass::Background, {RouteTarget{"Ollama (local)", ""}}}};
+        config.routing.fallbacks = {RouteTarget{"Cloud", "deepseek-chat"}};
+        config.profiles = store.profiles();
+        config.profiles[1] = config.backend;
         store.save(config);
     }
     SettingsStore again(iniPath());
