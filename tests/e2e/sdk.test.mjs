@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -192,6 +192,55 @@ describe('errors reach the SDK as Anthropic errors', () => {
         (error) => error.status === 400 && error.error?.error?.type === 'invalid_request_error');
     } finally {
       relay.child.kill('SIGTERM');
+    }
+  });
+});
+
+describe('routing and fallback between saved backend profiles', () => {
+  test('a dead backend hands the stream to the fallback; a background route goes straight to its profile', async () => {
+    const fake = await startProcess(FAKE, ['--kind', 'openai', '--port', '0'], {}, /listening on (\d+)/);
+    const dir = mkdtempSync(join(tmpdir(), 'modelrelay-e2e-'));
+    const settings = join(dir, 'settings.ini');
+    // Two saved profiles, the one in use dead (nothing listens on port 9).
+    writeFileSync(settings, [
+      '[backends]',
+      '1\\name=Dead box', '1\\kind=ollama', '1\\baseUrl=http://127.0.0.1:9',
+      `2\\name=Fake cloud`, '2\\kind=openai', `2\\baseUrl=http://127.0.0.1:${fake.match[1]}/v1`,
+      'size=2', 'active=0', '',
+    ].join('\n'));
+    let relay;
+    try {
+      relay = await startProcess(RELAY, ['--headless', '--port', '0', '--settings', settings], {
+        XDG_CONFIG_HOME: dir,
+        DEFAULT_MODEL: 'fake-model',
+        ROUTES_JSON: JSON.stringify({
+          rules: [{ when: 'background', targets: [{ profile: 'Fake cloud', model: 'fake-small' }] }],
+          fallbacks: ['Fake cloud'],
+        }),
+      }, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const client = new Anthropic({ baseURL: relay.match[1], apiKey: 'modelrelay', maxRetries: 0 });
+      const pieces = [];
+      const stream = client.messages.stream({
+        model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Say hello' }],
+      });
+      stream.on('text', (text) => pieces.push(text));
+      const final = await stream.finalMessage();
+      assert.equal(pieces.join(''), 'Hello from the fake openai backend.');
+      assert.equal(final.stop_reason, 'end_turn');
+
+      const background = await client.messages.create({
+        model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Title?' }],
+      });
+      assert.equal(background.content[0].text, 'Hello from the fake openai backend.');
+
+      const deadline = Date.now() + 5000;
+      while (!/route=background/.test(relay.log()) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.match(relay.log(), /claude-sonnet-4-5 -> fake-model fell-back-to="Fake cloud" stream 200/);
+      assert.match(relay.log(), /claude-haiku-4-5 -> fake-small route=background json 200/);
+    } finally {
+      relay?.child.kill('SIGTERM');
+      fake.child.kill('SIGTERM');
     }
   });
 });
