@@ -42,6 +42,8 @@ AppController::AppController(std::unique_ptr<SettingsStore> settings, const Prox
         }
         emit requestFinished(record);
     });
+    connect(&m_service, &ProxyService::learnedChanged, this,
+            [this](const LearnedModels &models) { m_learned = models; });
 }
 
 AppController::~AppController() = default;
@@ -177,7 +179,13 @@ void AppController::setRouting(const Routing &routing) {
 QString AppController::claudeCodeSetupLine() const {
     if (m_address.isEmpty())
         return {};
-    return ClaudeCodeSetup::line(ClaudeCodeSetup::environmentFor(m_config, m_address));
+    auto facts = [this](const QString &backendModel) {
+        for (const LearnedModel &m : m_learned)
+            if (m.model == backendModel)
+                return ClaudeCodeSetup::ModelFacts{m.contextLength, m.maxOutputTokens};
+        return ClaudeCodeSetup::ModelFacts{};
+    };
+    return ClaudeCodeSetup::line(ClaudeCodeSetup::environmentFor(m_config, m_address, facts));
 }
 
 } // namespace modelrelay

@@ -71,6 +71,7 @@ private:
     State m_state = State::Stopped;
     QString m_address;
     QString m_lastError;
+    LearnedModels m_learned; // the proxy's latest snapshot, for the setup line
 };
 
 } // namespace modelrelay

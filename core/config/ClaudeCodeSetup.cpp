@@ -37,8 +37,8 @@ QString ClaudeCodeSetup::line(const Environment &environment, Shell shell) {
     return shell == Shell::PowerShell ? parts.join(u"; "_s) : u"export "_s + parts.join(u' ');
 }
 
-ClaudeCodeSetup::Environment ClaudeCodeSetup::environmentFor(const ProxyConfig &config,
-                                                             const QString &baseUrl) {
+ClaudeCodeSetup::Environment
+ClaudeCodeSetup::environmentFor(const ProxyConfig &config, const QString &baseUrl, const FactsLookup &facts) {
     Environment environment;
     environment.baseUrl = baseUrl;
     environment.apiKey = config.accessToken;
@@ -54,10 +54,14 @@ ClaudeCodeSetup::Environment ClaudeCodeSetup::environmentFor(const ProxyConfig &
         const std::optional<ModelTarget> target = map.resolve(model);
         if (!target)
             continue;
-        environment.maxOutputTokens = smallerKnown(environment.maxOutputTokens, target->maxOutputTokens);
-        const int context = target->contextSize > 0                      ? target->contextSize
-                            : config.backend.kind == BackendKind::Ollama ? config.backend.ollamaContextSize
-                                                                         : 0;
+        const ModelFacts known = facts ? facts(target->backendModel) : ModelFacts{};
+        environment.maxOutputTokens = smallerKnown(
+            smallerKnown(environment.maxOutputTokens, target->maxOutputTokens), known.maxOutputTokens);
+        // An Ollama rule's context is what num_ctx gets; otherwise the cap, within the model's own.
+        const int context = target->contextSize > 0 ? target->contextSize
+                            : config.backend.kind == BackendKind::Ollama
+                                ? smallerKnown(config.backend.ollamaContextSize, known.contextLength)
+                                : known.contextLength;
         environment.autoCompactWindow = smallerKnown(environment.autoCompactWindow, context);
     }
     return environment;

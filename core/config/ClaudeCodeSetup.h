@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QString>
+#include <functional>
 
 namespace modelrelay {
 
@@ -21,10 +22,19 @@ public:
         int autoCompactWindow = 0;
     };
 
+    // What the proxy found out about a backend model while running; 0 = not known.
+    struct ModelFacts {
+        int contextLength = 0;   // the model's context window, as its server reported it
+        int maxOutputTokens = 0; // the largest max_tokens the server accepted
+    };
+    using FactsLookup = std::function<ModelFacts(const QString &backendModel)>;
+
     static Shell currentShell();
     static QString line(const Environment &environment, Shell shell = currentShell());
-    // What a client of this configuration, listening at baseUrl, should set.
-    static Environment environmentFor(const ProxyConfig &config, const QString &baseUrl);
+    // What a client of this configuration, listening at baseUrl, should set; facts (when given)
+    // narrow the limits the configuration names to what the backend turned out to have.
+    static Environment environmentFor(const ProxyConfig &config, const QString &baseUrl,
+                                      const FactsLookup &facts = {});
 };
 
 } // namespace modelrelay

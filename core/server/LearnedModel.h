@@ -1,5 +1,5 @@
-// What the proxy has learned about one backend model (token calibration, output limit), as a
-// plain value the worker thread sends to the UI.
+// What the proxy has learned about one backend model (token calibration, output limit, context
+// window), as a plain value the worker thread sends to the UI.
 #pragma once
 
 #include <QList>
@@ -14,6 +14,8 @@ struct LearnedModel {
     double ratio = 1.0;           // actual prompt tokens / ModelRelay's estimate, smoothed
     double meanAbsoluteError = 0; // of the raw estimate, as a fraction of the actual
     int maxOutputTokens = 0;      // learned max_tokens limit; 0 = none
+    int contextLength = 0;        // the model's context window as its server reported it (Ollama's
+                                  // /api/show, asked in this run); 0 = unknown
     friend bool operator==(const LearnedModel &, const LearnedModel &) = default;
 };
 

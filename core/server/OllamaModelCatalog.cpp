@@ -61,6 +61,25 @@ void OllamaModelCatalog::settle(const QString &key, const std::optional<OllamaMo
         done(info); // may look up again: `entry` is not used after this loop starts
 }
 
+QHash<QString, int> OllamaModelCatalog::knownContextLengths(const QUrl &baseUrl) const {
+    const QString prefix = keyOf(baseUrl, QString());
+    QHash<QString, int> lengths;
+    for (auto it = m_entries.constBegin(); it != m_entries.constEnd(); ++it)
+        if (it.key().startsWith(prefix) && it->info && it->info->contextLength > 0)
+            lengths.insert(it.key().mid(prefix.size()), it->info->contextLength);
+    return lengths;
+}
+
+void OllamaModelCatalog::forget(const QString &model) {
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        const bool matches = model.isEmpty() || it.key().endsWith(u'\n' + model);
+        if (matches && !it->inFlight)
+            it = m_entries.erase(it);
+        else
+            ++it;
+    }
+}
+
 int OllamaModelCatalog::largestNumCtx(const QUrl &baseUrl, const QString &model) const {
     return m_entries.value(keyOf(baseUrl, model)).largestNumCtx;
 }

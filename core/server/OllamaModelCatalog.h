@@ -31,6 +31,11 @@ public:
     void lookup(const QUrl &baseUrl, const QString &model, Callback done);
 
     int largestNumCtx(const QUrl &baseUrl, const QString &model) const;
+    // The context lengths /api/show reported for the models of one server, by model.
+    QHash<QString, int> knownContextLengths(const QUrl &baseUrl) const;
+    // Drops what is known about `model` on every server (every model when empty), so the next
+    // request asks again: for after the model was replaced. Lookups in flight still finish.
+    void forget(const QString &model);
     void noteNumCtx(const QUrl &baseUrl, const QString &model, int numCtx);
 
     static constexpr int kLookupTimeoutMs = 3000;

@@ -431,6 +431,7 @@ TokenCalibration &ProxyServer::calibration() {
 void ProxyServer::forgetLearned(const QString &backendModel) {
     calibration().forget(backendModel);
     learnedLimits().forget(backendModel);
+    m_ollamaModels->forget(backendModel);
     emit logMessage(LogLevel::Info,
                     backendModel.isEmpty()
                         ? QStringLiteral("forgot what was learned about every model")
@@ -445,7 +446,11 @@ LearnedLimits &ProxyServer::learnedLimits() {
 LearnedModels ProxyServer::learnedModels() {
     const QHash<QString, TokenCalibration::Stats> &calibrated = calibration().models();
     const QHash<QString, int> &limits = learnedLimits().maxOutputTokensByModel();
-    QStringList names = calibrated.keys() + limits.keys();
+    // Context windows of the backend in use: the ones the setup line and the view speak about.
+    const QHash<QString, int> contexts = m_config.backend.kind == BackendKind::Ollama
+                                             ? m_ollamaModels->knownContextLengths(m_config.backend.baseUrl)
+                                             : QHash<QString, int>();
+    QStringList names = calibrated.keys() + limits.keys() + contexts.keys();
     names.sort();
     names.removeDuplicates();
     LearnedModels models;
@@ -458,6 +463,7 @@ LearnedModels ProxyServer::learnedModels() {
             model.meanAbsoluteError = it->meanAbsoluteError;
         }
         model.maxOutputTokens = limits.value(name, 0);
+        model.contextLength = contexts.value(name, 0);
         models.append(model);
     }
     return models;

@@ -80,6 +80,7 @@ private slots:
     void showsWhatWasLearnedAndForgets();
     void forgetBeforeStartKeepsTheFile();
     void modelKeepsSelectionWhenValuesChange();
+    void setupLineFollowsWhatOllamaReported();
 
 private:
     AppController &makeApp(const QString &backendUrl);
@@ -167,6 +168,9 @@ void TestLearnedUi::showsWhatWasLearnedAndForgets() {
     const double ratio = double(reply.promptTokens) / estimate;
     QCOMPARE(cell(model, "fake-model", LearnedModelsModel::Ratio), QString("×%1").arg(ratio, 0, 'f', 2));
     QCOMPARE(cell(model, "fake-model", LearnedModelsModel::Samples), QString("1"));
+    // Ollama's /api/show told the model's window (FakeBackend: 131072).
+    QCOMPARE(cell(model, "fake-model", LearnedModelsModel::Context), QLocale().toString(131072));
+    QCOMPARE(cell(model, "qwen2.5-coder:32b", LearnedModelsModel::Context), QString("—"));
     view->table()->selectRow(rowOf(model, "ns/llama3.1:8b"));
     saveScreenshot(&page, "model-map-learned.png");
 
@@ -242,6 +246,26 @@ void TestLearnedUi::modelKeepsSelectionWhenValuesChange() {
     model.setModels({LearnedModel{"b", 0, 1.0, 0, 8192}});
     QCOMPARE(resets.size(), 1);
     QCOMPARE(model.rowCount(), 1);
+}
+
+// The copied Claude Code line compacts within the model's real window once Ollama said what it is.
+void TestLearnedUi::setupLineFollowsWhatOllamaReported() {
+    FakeBackend backend(FakeBackend::Kind::Ollama);
+    QVERIFY(backend.listen());
+    backend.setOllamaContextLength(16384);
+    AppController &app = makeApp(backend.baseUrl());
+    QCOMPARE(app.config().backend.ollamaContextSize, 32768);
+    app.start();
+    QTRY_COMPARE(app.state(), AppController::State::Running);
+    QVERIFY2(app.claudeCodeSetupLine().contains("CLAUDE_CODE_AUTO_COMPACT_WINDOW=32768"),
+             qPrintable(app.claudeCodeSetupLine())); // nothing known yet: the cap
+
+    QSignalSpy learned(&app.service(), &ProxyService::learnedChanged);
+    QCOMPARE(post(app.address() + "/v1/messages", messagesBody()).value("type").toString(),
+             QString("message"));
+    QTRY_VERIFY(!learned.isEmpty());
+    QTRY_VERIFY2(app.claudeCodeSetupLine().contains("CLAUDE_CODE_AUTO_COMPACT_WINDOW=16384"),
+                 qPrintable(app.claudeCodeSetupLine()));
 }
 
 QTEST_MAIN(TestLearnedUi)

@@ -44,6 +44,8 @@ QVariant LearnedModelsModel::data(const QModelIndex &index, int role) const {
         return calibrated ? tr("%1 %").arg(100.0 * m.meanAbsoluteError, 0, 'f', 1) : QStringLiteral("—");
     case MaxOutputTokens:
         return m.maxOutputTokens > 0 ? QLocale().toString(m.maxOutputTokens) : QStringLiteral("—");
+    case Context:
+        return m.contextLength > 0 ? QLocale().toString(m.contextLength) : QStringLiteral("—");
     default:
         return {};
     }
@@ -63,6 +65,9 @@ QVariant LearnedModelsModel::headerData(int section, Qt::Orientation orientation
             return tr("How far the uncorrected estimate was from the backend's count, on average");
         case MaxOutputTokens:
             return tr("The largest max_tokens the backend accepts, learned when it refused more");
+        case Context:
+            return tr("The context window Ollama reported for the model (/api/show); num_ctx and the "
+                      "Claude Code setup line stay within it");
         default:
             return {};
         }
@@ -80,6 +85,8 @@ QVariant LearnedModelsModel::headerData(int section, Qt::Orientation orientation
         return tr("Raw estimate error");
     case MaxOutputTokens:
         return tr("Max output tokens");
+    case Context:
+        return tr("Context window");
     default:
         return {};
     }

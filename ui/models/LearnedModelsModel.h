@@ -11,7 +11,7 @@ namespace modelrelay {
 class LearnedModelsModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Model, Ratio, Samples, EstimateError, MaxOutputTokens, ColumnCount };
+    enum Column { Model, Ratio, Samples, EstimateError, MaxOutputTokens, Context, ColumnCount };
 
     using QAbstractTableModel::QAbstractTableModel;
 

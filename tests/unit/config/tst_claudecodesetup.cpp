@@ -19,6 +19,7 @@ private slots:
     void line();
     void accessTokenIsTheKey();
     void limitsComeFromTheMainModels();
+    void whatTheBackendReportedNarrowsTheLimits();
 };
 
 void TestClaudeCodeSetup::line_data() {
@@ -91,6 +92,36 @@ void TestClaudeCodeSetup::limitsComeFromTheMainModels() {
              QString("export ANTHROPIC_BASE_URL=http://x ANTHROPIC_API_KEY=modelrelay "
                      "CLAUDE_CODE_MAX_OUTPUT_TOKENS=4000 "
                      "CLAUDE_CODE_AUTO_COMPACT_WINDOW=32768"));
+}
+
+void TestClaudeCodeSetup::whatTheBackendReportedNarrowsTheLimits() {
+    ProxyConfig config;
+    config.backend.kind = BackendKind::Ollama;
+    config.backend.ollamaContextSize = 32768;
+    config.modelMap.rules = {ModelRule{"claude-*", "qwen2.5-coder:7b", 0, 0}};
+    QList<QString> asked;
+    auto facts = [&asked](const QString &model) {
+        asked << model;
+        return model == "qwen2.5-coder:7b" ? ClaudeCodeSetup::ModelFacts{16384, 8192}
+                                           : ClaudeCodeSetup::ModelFacts{};
+    };
+    // Ollama said the model holds 16384 tokens, less than the cap; the server refused more than
+    // 8192 output tokens once.
+    Environment environment = ClaudeCodeSetup::environmentFor(config, "http://x", facts);
+    QCOMPARE(environment.autoCompactWindow, 16384);
+    QCOMPARE(environment.maxOutputTokens, 8192);
+    QVERIFY(asked.contains("qwen2.5-coder:7b"));
+    // A model larger than the cap: the cap is what num_ctx gets, so it stays the window.
+    environment = ClaudeCodeSetup::environmentFor(config, "http://x", [](const QString &) {
+        return ClaudeCodeSetup::ModelFacts{131072, 0};
+    });
+    QCOMPARE(environment.autoCompactWindow, 32768);
+    QCOMPARE(environment.maxOutputTokens, 0);
+    // A rule's own context is what the model gets: it stands, whatever was reported.
+    config.modelMap.rules = {ModelRule{"claude-*", "qwen2.5-coder:7b", 4096, 12000}};
+    environment = ClaudeCodeSetup::environmentFor(config, "http://x", facts);
+    QCOMPARE(environment.autoCompactWindow, 12000);
+    QCOMPARE(environment.maxOutputTokens, 4096);
 }
 
 QTEST_GUILESS_MAIN(TestClaudeCodeSetup)
