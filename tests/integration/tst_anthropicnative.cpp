@@ -4,15 +4,14 @@
 // stop reasons, thinking signatures), tool round trips and errors passed through with where they
 // came from.
 #include "FakeBackend.h"
+#include "ProxyUnderTest.h"
 #include "SseStream.h"
-#include "server/ProxyService.h"
 
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QSignalSpy>
 #include <QtTest>
 
 using namespace modelrelay;
@@ -68,13 +67,12 @@ private:
     void startProxy(FakeBackend &backend, const std::function<void(ProxyConfig &)> &adjust = {});
     HttpResult post(const QString &path, const QByteArray &payload);
 
-    std::unique_ptr<ProxyService> m_proxy;
+    std::unique_ptr<ProxyUnderTest> m_proxy;
     std::unique_ptr<QNetworkAccessManager> m_client;
-    QString m_address;
 };
 
 void TestAnthropicNative::init() {
-    m_proxy = std::make_unique<ProxyService>();
+    m_proxy = std::make_unique<ProxyUnderTest>();
     m_client = std::make_unique<QNetworkAccessManager>();
 }
 
@@ -84,23 +82,16 @@ void TestAnthropicNative::cleanup() {
 }
 
 void TestAnthropicNative::startProxy(FakeBackend &backend, const std::function<void(ProxyConfig &)> &adjust) {
-    ProxyConfig config;
-    config.port = 0;
-    config.backend.kind = BackendKind::Anthropic;
-    config.backend.name = "fake native";
-    config.backend.baseUrl = QUrl(backend.baseUrl());
-    config.modelMap.rules = {ModelRule{"claude-*haiku*", "fake-small", 0, 0}};
-    config.modelMap.defaultModel = "fake-model";
-    if (adjust)
-        adjust(config);
-    QSignalSpy started(m_proxy.get(), &ProxyService::started);
-    m_proxy->start(config);
-    QVERIFY(started.wait(5000));
-    m_address = started.first().first().toString();
+    QVERIFY(m_proxy->start(backend, [&](ProxyConfig &c) {
+        c.backend.name = "fake native";
+        c.modelMap.rules = {ModelRule{"claude-*haiku*", "fake-small", 0, 0}};
+        if (adjust)
+            adjust(c);
+    }));
 }
 
 HttpResult TestAnthropicNative::post(const QString &path, const QByteArray &payload) {
-    QNetworkRequest request(QUrl(m_address + path));
+    QNetworkRequest request(QUrl(m_proxy->address() + path));
     request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
     request.setRawHeader("anthropic-version", "2023-06-01");
     QNetworkReply *reply = m_client->post(request, payload);
@@ -343,7 +334,7 @@ void TestAnthropicNative::healthNamesTheKind() {
     FakeBackend backend(FakeBackend::Kind::Anthropic);
     QVERIFY(backend.listen());
     startProxy(backend);
-    QNetworkReply *reply = m_client->get(QNetworkRequest(QUrl(m_address + "/health")));
+    QNetworkReply *reply = m_client->get(QNetworkRequest(QUrl(m_proxy->address() + "/health")));
     QVERIFY(QTest::qWaitFor([&] { return reply->isFinished(); }, 5000));
     const QJsonObject health = QJsonDocument::fromJson(reply->readAll()).object();
     reply->deleteLater();

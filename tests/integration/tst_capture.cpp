@@ -2,7 +2,7 @@
 // the backend's chunks as read and the writes to the client, whose bytes are exactly what the
 // client received.
 #include "FakeBackend.h"
-#include "server/ProxyService.h"
+#include "ProxyUnderTest.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -26,18 +26,6 @@ QByteArray joined(const QList<TimedBytes> &pieces) {
             all += piece.bytes;
     }
     return all;
-}
-
-BackendKind backendKind(FakeBackend::Kind kind) {
-    switch (kind) {
-    case FakeBackend::Kind::OpenAI:
-        return BackendKind::OpenAI;
-    case FakeBackend::Kind::Ollama:
-        return BackendKind::Ollama;
-    case FakeBackend::Kind::Anthropic:
-        return BackendKind::Anthropic;
-    }
-    return BackendKind::OpenAI;
 }
 
 // What marks the end of each backend's answer on the wire.
@@ -82,20 +70,11 @@ void TestCapture::clientWritesAreWhatTheClientReceived() {
     reply.chunkDelayMs = 40; // separate reads, so several chunks with distinct times
     backend.enqueue(reply);
 
-    ProxyService proxy;
-    ProxyConfig config;
-    config.port = 0;
-    config.backend.kind = backendKind(kind);
-    config.backend.name = "fake";
-    config.backend.baseUrl = QUrl(backend.baseUrl());
-    config.modelMap.defaultModel = "fake-model";
-    QSignalSpy started(&proxy, &ProxyService::started);
-    proxy.start(config);
-    QVERIFY(started.wait(5000));
-    QSignalSpy records(&proxy, &ProxyService::requestFinished);
+    ProxyUnderTest proxy;
+    QVERIFY(proxy.start(backend, [](ProxyConfig &c) { c.backend.name = "fake"; }));
 
     QNetworkAccessManager client;
-    QNetworkRequest request(QUrl(started.first().first().toString() + "/v1/messages"));
+    QNetworkRequest request(QUrl(proxy.address() + "/v1/messages"));
     request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
     const QJsonObject body{{"model", "claude-sonnet-4-5"},
                            {"max_tokens", 256},
@@ -107,8 +86,8 @@ void TestCapture::clientWritesAreWhatTheClientReceived() {
     QCOMPARE(answer->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     const QByteArray received = answer->readAll();
     answer->deleteLater();
-    QTRY_COMPARE(records.size(), 1);
-    const auto record = records.first().first().value<RequestRecord>();
+    QTRY_COMPARE(proxy.records().size(), 1);
+    const auto record = proxy.records().first();
 
     // The writes, in order, are byte for byte what the client got.
     QVERIFY(!record.clientWrites.isEmpty());

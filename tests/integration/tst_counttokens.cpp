@@ -2,15 +2,13 @@
 // llama.cpp server) counts when it has one, detected once; without one, or when it hangs, the
 // proxy answers with its estimate in time; an Ollama backend is never asked.
 #include "FakeBackend.h"
-#include "RawHttpExchange.h"
-#include "server/ProxyService.h"
+#include "ProxyUnderTest.h"
 #include "server/TokenizerProbe.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
 #include <QtTest>
 #include <memory>
 
@@ -46,58 +44,36 @@ private slots:
     void probeDetectsOnceUnderConcurrentCounts();
 
 private:
-    void startProxy(FakeBackend &backend, const std::function<void(ProxyConfig &)> &adjust = {});
     struct Counted {
         int status = 0;
         int inputTokens = -1;
         qint64 elapsedMs = 0;
     };
     Counted countTokens(const QString &model = "claude-sonnet-4-5");
-    RequestRecord lastRecord() const { return m_records->last().first().value<RequestRecord>(); }
 
-    std::unique_ptr<ProxyService> m_proxy;
-    std::unique_ptr<QSignalSpy> m_records;
-    quint16 m_port = 0;
+    std::unique_ptr<ProxyUnderTest> m_proxy;
 };
 
 void TestCountTokens::init() {
-    m_proxy = std::make_unique<ProxyService>();
-    m_records = std::make_unique<QSignalSpy>(m_proxy.get(), &ProxyService::requestFinished);
+    m_proxy = std::make_unique<ProxyUnderTest>();
 }
 
 void TestCountTokens::cleanup() {
-    m_records.reset();
     m_proxy.reset();
 }
 
-void TestCountTokens::startProxy(FakeBackend &backend, const std::function<void(ProxyConfig &)> &adjust) {
-    ProxyConfig config;
-    config.port = 0;
-    config.backend.kind =
-        backend.kind() == FakeBackend::Kind::OpenAI ? BackendKind::OpenAI : BackendKind::Ollama;
-    config.backend.baseUrl = QUrl(backend.baseUrl());
-    config.modelMap.defaultModel = "fake-model";
-    if (adjust)
-        adjust(config);
-    QSignalSpy started(m_proxy.get(), &ProxyService::started);
-    m_proxy->start(config);
-    QVERIFY(started.wait(5000));
-    m_port = QUrl(started.first().first().toString()).port();
-}
-
 TestCountTokens::Counted TestCountTokens::countTokens(const QString &model) {
-    const qsizetype recordsBefore = m_records->size();
+    const qsizetype recordsBefore = m_proxy->records().size();
     QElapsedTimer clock;
     clock.start();
-    RawHttpExchange e(m_port, "POST", "/v1/messages/count_tokens", countBody(kPrompt, model));
-    e.start();
+    const auto e = m_proxy->post(countBody(kPrompt, model), "/v1/messages/count_tokens");
     Counted counted;
-    if (!QTest::qWaitFor([&] { return e.isDone(); }, 20000))
+    if (!e->isDone())
         return counted;
     counted.elapsedMs = clock.elapsed();
-    counted.status = e.status();
-    counted.inputTokens = QJsonDocument::fromJson(e.body()).object().value("input_tokens").toInt(-1);
-    if (!QTest::qWaitFor([&] { return m_records->size() > recordsBefore; }, 5000))
+    counted.status = e->status();
+    counted.inputTokens = QJsonDocument::fromJson(e->body()).object().value("input_tokens").toInt(-1);
+    if (!m_proxy->waitForRecords(recordsBefore + 1))
         qWarning("no request record within 5 s");
     return counted;
 }
@@ -106,7 +82,7 @@ void TestCountTokens::vllmCountsExactlyAndIsDetectedOnce() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     backend.setTokenizer(FakeBackend::Tokenizer::Vllm, 137);
-    startProxy(backend);
+    QVERIFY(m_proxy->start(backend));
 
     for (int i = 0; i < 2; ++i) {
         const Counted counted = countTokens();
@@ -127,8 +103,8 @@ void TestCountTokens::vllmCountsExactlyAndIsDetectedOnce() {
     for (const auto &request : backend.requests()) // nothing was generated for a count
         QVERIFY2(!request.path.endsWith("/chat/completions"), request.path.constData());
 
-    QCOMPARE(m_records->size(), 2);
-    const RequestRecord record = lastRecord();
+    QCOMPARE(m_proxy->records().size(), 2);
+    const RequestRecord record = m_proxy->lastRecord();
     QCOMPARE(record.endpoint, QString("count_tokens"));
     QCOMPARE(record.tokenCountSource, QString("backend tokenizer"));
     QCOMPARE(record.estimatedInputTokens, 137);
@@ -140,7 +116,7 @@ void TestCountTokens::llamaCppCountsWithTemplateOverhead() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     backend.setTokenizer(FakeBackend::Tokenizer::LlamaCpp, 50);
-    startProxy(backend);
+    QVERIFY(m_proxy->start(backend));
 
     // One user message: 4 tokens of role markers, 3 for the answer prompt.
     const int expected = 50 + 1 * 4 + 3;
@@ -155,7 +131,7 @@ void TestCountTokens::llamaCppCountsWithTemplateOverhead() {
         QVERIFY(body.value("content").toString().contains(kPrompt.trimmed()));
         QVERIFY(!body.contains("messages"));
     }
-    const RequestRecord record = lastRecord();
+    const RequestRecord record = m_proxy->lastRecord();
     QCOMPARE(record.tokenCountSource, QString("backend tokenizer"));
     QVERIFY2(record.notes.join('\n').contains("llama.cpp"), qPrintable(record.notes.join('\n')));
     QVERIFY2(record.notes.join('\n').contains("+ 7 tokens"), qPrintable(record.notes.join('\n')));
@@ -164,12 +140,12 @@ void TestCountTokens::llamaCppCountsWithTemplateOverhead() {
 void TestCountTokens::noTokenizerFallsBackToTheEstimate() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
-    startProxy(backend); // FakeBackend answers /tokenize with 404 by default
+    QVERIFY(m_proxy->start(backend)); // FakeBackend answers /tokenize with 404 by default
 
     const Counted first = countTokens();
     QCOMPARE(first.status, 200);
     QVERIFY(first.inputTokens > 100);
-    RequestRecord record = lastRecord();
+    RequestRecord record = m_proxy->lastRecord();
     QCOMPARE(record.tokenCountSource, QString("estimate"));
     QCOMPARE(record.estimatedInputTokens, first.inputTokens);
     QVERIFY2(record.notes.join('\n').contains("no tokenizer endpoint"), qPrintable(record.notes.join('\n')));
@@ -185,14 +161,14 @@ void TestCountTokens::hangingTokenizerAnswersWithinTheTimeout() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     backend.setTokenizer(FakeBackend::Tokenizer::Hangs);
-    startProxy(backend);
+    QVERIFY(m_proxy->start(backend));
 
     const Counted first = countTokens();
     QCOMPARE(first.status, 200);
     QVERIFY(first.inputTokens > 100);
     // The probe's default timeout is 2 s: the client must not wait much longer than that.
     QVERIFY2(first.elapsedMs < 3500, qPrintable(QString::number(first.elapsedMs)));
-    const RequestRecord record = lastRecord();
+    const RequestRecord record = m_proxy->lastRecord();
     QCOMPARE(record.tokenCountSource, QString("estimate"));
     QVERIFY2(record.notes.join('\n').contains("no answer within"), qPrintable(record.notes.join('\n')));
 
@@ -207,13 +183,13 @@ void TestCountTokens::ollamaIsNeverAskedToTokenize() {
     FakeBackend backend(FakeBackend::Kind::Ollama);
     QVERIFY(backend.listen());
     backend.setTokenizer(FakeBackend::Tokenizer::Vllm, 137); // even if something answered there
-    startProxy(backend);
+    QVERIFY(m_proxy->start(backend));
     const Counted counted = countTokens();
     QCOMPARE(counted.status, 200);
     QVERIFY(counted.inputTokens > 100);
     QVERIFY(counted.inputTokens != 137);
     QVERIFY(backend.tokenizeRequests().isEmpty());
-    QCOMPARE(lastRecord().tokenCountSource, QString("estimate"));
+    QCOMPARE(m_proxy->lastRecord().tokenCountSource, QString("estimate"));
 }
 
 void TestCountTokens::routedRequestsAreCountedByTheirBackend() {
@@ -223,19 +199,19 @@ void TestCountTokens::routedRequestsAreCountedByTheirBackend() {
     FakeBackend vllm(FakeBackend::Kind::OpenAI);
     QVERIFY(vllm.listen());
     vllm.setTokenizer(FakeBackend::Tokenizer::Vllm, 61);
-    startProxy(ollama, [&](ProxyConfig &c) {
+    QVERIFY(m_proxy->start(ollama, [&](ProxyConfig &c) {
         BackendProfile profile;
         profile.name = "vLLM box";
         profile.kind = BackendKind::OpenAI;
         profile.baseUrl = QUrl(vllm.baseUrl());
         c.profiles = {c.backend, profile};
         c.routing.rules = {RouteRule{RequestClass::Background, {RouteTarget{"vLLM box", "small-model"}}}};
-    });
+    }));
 
     QCOMPARE(countTokens("claude-haiku-4-5").inputTokens, 61);
     QCOMPARE(vllm.tokenizeRequests().size(), 1);
     QCOMPARE(vllm.tokenizeRequests().first().json().value("model").toString(), QString("small-model"));
-    RequestRecord record = lastRecord();
+    RequestRecord record = m_proxy->lastRecord();
     QCOMPARE(record.backendModel, QString("small-model"));
     QCOMPARE(record.route, QString("background"));
     QCOMPARE(record.tokenCountSource, QString("backend tokenizer"));
@@ -244,7 +220,7 @@ void TestCountTokens::routedRequestsAreCountedByTheirBackend() {
     QVERIFY(countTokens("claude-sonnet-4-5").inputTokens != 61);
     QCOMPARE(vllm.tokenizeRequests().size(), 1);
     QVERIFY(ollama.tokenizeRequests().isEmpty());
-    record = lastRecord();
+    record = m_proxy->lastRecord();
     QCOMPARE(record.backendModel, QString("fake-model"));
     QCOMPARE(record.tokenCountSource, QString("estimate"));
 }

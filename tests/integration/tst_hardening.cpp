@@ -1,14 +1,12 @@
 // The proxy's defences and limits, through real sockets: body size limit, JSON-only bodies, the
 // optional access token, and 200 streams at once.
 #include "FakeBackend.h"
-#include "RawHttpExchange.h"
+#include "ProxyUnderTest.h"
 #include "SseStream.h"
-#include "server/ProxyService.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QtTest>
@@ -19,7 +17,7 @@ using namespace modelrelay::testing;
 
 namespace {
 
-using Headers = QList<QPair<QByteArray, QByteArray>>;
+using Headers = ProxyUnderTest::Headers;
 
 QByteArray requestBody(bool stream, const QString &text = "hi") {
     return QJsonDocument(
@@ -52,47 +50,28 @@ private slots:
     void unreachableBackendsAreNamed();
 
 private:
-    void startProxy(const std::function<void(ProxyConfig &)> &adjust = {});
+    void startProxy(const std::function<void(ProxyConfig &)> &adjust = {}) {
+        QVERIFY(m_proxy->start(*m_backend, adjust));
+    }
+    // Up to 30 s: bodies of 33 MB take a while.
     std::unique_ptr<RawHttpExchange> exchange(const QByteArray &method, const QByteArray &path,
-                                              const QByteArray &body, const Headers &headers = {});
+                                              const QByteArray &body, const Headers &headers = {}) {
+        return m_proxy->exchange(method, path, body, headers, 30000);
+    }
 
     std::unique_ptr<FakeBackend> m_backend;
-    std::unique_ptr<ProxyService> m_proxy;
-    quint16 m_port = 0;
+    std::unique_ptr<ProxyUnderTest> m_proxy;
 };
 
 void TestHardening::init() {
     m_backend = std::make_unique<FakeBackend>(FakeBackend::Kind::OpenAI);
     QVERIFY(m_backend->listen());
-    m_proxy = std::make_unique<ProxyService>();
+    m_proxy = std::make_unique<ProxyUnderTest>();
 }
 
 void TestHardening::cleanup() {
     m_proxy.reset();
     m_backend.reset();
-}
-
-void TestHardening::startProxy(const std::function<void(ProxyConfig &)> &adjust) {
-    ProxyConfig config;
-    config.port = 0;
-    config.backend.kind = BackendKind::OpenAI;
-    config.backend.baseUrl = QUrl(m_backend->baseUrl());
-    config.modelMap.defaultModel = "fake-model";
-    if (adjust)
-        adjust(config);
-    QSignalSpy started(m_proxy.get(), &ProxyService::started);
-    m_proxy->start(config);
-    QVERIFY(started.wait(5000));
-    m_port = QUrl(started.first().first().toString()).port();
-}
-
-std::unique_ptr<RawHttpExchange> TestHardening::exchange(const QByteArray &method, const QByteArray &path,
-                                                         const QByteArray &body, const Headers &headers) {
-    auto e = std::make_unique<RawHttpExchange>(m_port, method, path, body, headers);
-    e->start();
-    if (!QTest::qWaitFor([&] { return e->isDone(); }, 30000))
-        qWarning("no complete answer to %s %s within 30 s", method.constData(), path.constData());
-    return e;
 }
 
 void TestHardening::bodyOverTheLimitIs413_data() {
@@ -187,7 +166,7 @@ void TestHardening::twoHundredConcurrentStreams() {
     std::vector<std::unique_ptr<RawHttpExchange>> exchanges;
     for (int i = 0; i < kStreams; ++i) {
         exchanges.push_back(std::make_unique<RawHttpExchange>(
-            m_port, "POST", "/v1/messages", requestBody(i % 10 != 0, QString("n%1").arg(i))));
+            m_proxy->port(), "POST", "/v1/messages", requestBody(i % 10 != 0, QString("n%1").arg(i))));
         exchanges.back()->start();
     }
     QTRY_VERIFY_WITH_TIMEOUT(

@@ -1,7 +1,7 @@
 // What the proxy learns about a backend's models and how it uses it: Ollama's context length
 // from /api/show sizing num_ctx, warnings before a prompt is cut.
 #include "FakeBackend.h"
-#include "RawHttpExchange.h"
+#include "ProxyUnderTest.h"
 #include "server/ProxyService.h"
 
 #include <QJsonArray>
@@ -46,70 +46,40 @@ private slots:
     void unrelatedRefusalIsNotRetried();
 
 private:
-    void startProxy(FakeBackend &backend, const std::function<void(ProxyConfig &)> &adjust = {});
-    std::unique_ptr<RawHttpExchange> post(const QByteArray &body);
-
-    std::unique_ptr<ProxyService> m_proxy;
-    std::unique_ptr<QSignalSpy> m_records;
-    quint16 m_port = 0;
+    std::unique_ptr<ProxyUnderTest> m_proxy;
 };
 
 void TestModelLimits::init() {
-    m_proxy = std::make_unique<ProxyService>();
-    m_records = std::make_unique<QSignalSpy>(m_proxy.get(), &ProxyService::requestFinished);
+    m_proxy = std::make_unique<ProxyUnderTest>();
 }
 
 void TestModelLimits::cleanup() {
-    m_records.reset();
     m_proxy.reset();
-}
-
-void TestModelLimits::startProxy(FakeBackend &backend, const std::function<void(ProxyConfig &)> &adjust) {
-    ProxyConfig config;
-    config.port = 0;
-    config.backend.kind =
-        backend.kind() == FakeBackend::Kind::OpenAI ? BackendKind::OpenAI : BackendKind::Ollama;
-    config.backend.baseUrl = QUrl(backend.baseUrl());
-    config.modelMap.defaultModel = "fake-model";
-    if (adjust)
-        adjust(config);
-    QSignalSpy started(m_proxy.get(), &ProxyService::started);
-    m_proxy->start(config);
-    QVERIFY(started.wait(5000));
-    m_port = QUrl(started.first().first().toString()).port();
-}
-
-std::unique_ptr<RawHttpExchange> TestModelLimits::post(const QByteArray &body) {
-    auto e = std::make_unique<RawHttpExchange>(m_port, "POST", "/v1/messages", body);
-    e->start();
-    if (!QTest::qWaitFor([&] { return e->isDone(); }, 20000))
-        qWarning("no answer within 20 s");
-    return e;
 }
 
 void TestModelLimits::ollamaContextFollowsThePromptAndTheModel() {
     FakeBackend backend(FakeBackend::Kind::Ollama);
     QVERIFY(backend.listen());
     backend.setOllamaContextLength(40960);
-    startProxy(backend, [](ProxyConfig &c) { c.backend.ollamaContextSize = 65536; });
+    QVERIFY(m_proxy->start(backend, [](ProxyConfig &c) { c.backend.ollamaContextSize = 65536; }));
 
     // A short request gets the smallest context, not the cap.
-    QCOMPARE(post(requestBody(512, "hi"))->status(), 200);
+    QCOMPARE(m_proxy->post(requestBody(512, "hi"))->status(), 200);
     QCOMPARE(backend.showRequests().size(), 1);
     QCOMPARE(backend.showRequests().first().json().value("model").toString(), QString("fake-model"));
     QCOMPARE(numCtxOf(backend.requests().at(0)), 8192);
 
     // A large max_tokens needs more: the model's 40960 bounds it below the cap.
-    QCOMPARE(post(requestBody(48000, "hi"))->status(), 200);
+    QCOMPARE(m_proxy->post(requestBody(48000, "hi"))->status(), 200);
     QCOMPARE(numCtxOf(backend.requests().at(1)), 40960);
 
     // Smaller again: num_ctx stays (a change would make Ollama reload the model).
-    QCOMPARE(post(requestBody(512, "hi"))->status(), 200);
+    QCOMPARE(m_proxy->post(requestBody(512, "hi"))->status(), 200);
     QCOMPARE(numCtxOf(backend.requests().at(2)), 40960);
     QCOMPARE(backend.showRequests().size(), 1); // asked once per model
 
-    QTRY_COMPARE(m_records->size(), 3);
-    const auto record = m_records->at(1).first().value<RequestRecord>();
+    QTRY_COMPARE(m_proxy->records().size(), 3);
+    const auto record = m_proxy->records().at(1);
     QVERIFY2(record.notes.join('\n').contains("num_ctx 40960"), qPrintable(record.notes.join('\n')));
     QVERIFY(record.warning.isEmpty());
 }
@@ -118,13 +88,13 @@ void TestModelLimits::ollamaPromptTooLongForTheModelIsWarned() {
     FakeBackend backend(FakeBackend::Kind::Ollama);
     QVERIFY(backend.listen());
     backend.setOllamaContextLength(8192);
-    startProxy(backend);
-    QSignalSpy logged(m_proxy.get(), &ProxyService::logMessage);
+    QVERIFY(m_proxy->start(backend));
+    QSignalSpy logged(&m_proxy->service(), &ProxyService::logMessage);
     const QString longPrompt = QString("word ").repeated(12000); // ~12k tokens
-    QCOMPARE(post(requestBody(1024, longPrompt))->status(), 200);
+    QCOMPARE(m_proxy->post(requestBody(1024, longPrompt))->status(), 200);
     QCOMPARE(numCtxOf(backend.requests().at(0)), 8192);
-    QTRY_COMPARE(m_records->size(), 1);
-    const auto record = m_records->first().first().value<RequestRecord>();
+    QTRY_COMPARE(m_proxy->records().size(), 1);
+    const auto record = m_proxy->records().first();
     QVERIFY2(record.warning.contains("model's 8192-token context"), qPrintable(record.warning));
     QVERIFY(record.warning.contains("fake-model"));
     QVERIFY(std::any_of(logged.begin(), logged.end(), [](const QList<QVariant> &args) {
@@ -141,12 +111,12 @@ void TestModelLimits::ollamaWithoutApiShowStillWorks() {
     FakeBackend ollama(FakeBackend::Kind::Ollama);
     QVERIFY(ollama.listen());
     ollama.enqueue(FakeBackend::Reply{});
-    startProxy(ollama);
-    QCOMPARE(post(requestBody(512, "hi"))->status(), 200);
-    ProxyConfig config = m_proxy->config();
+    QVERIFY(m_proxy->start(ollama));
+    QCOMPARE(m_proxy->post(requestBody(512, "hi"))->status(), 200);
+    ProxyConfig config = m_proxy->service().config();
     config.backend.baseUrl = QUrl(QString("http://127.0.0.1:%1").arg(backend.port()));
-    m_proxy->setConfig(config);
-    const auto answer = post(requestBody(512, "hi"));
+    m_proxy->service().setConfig(config);
+    const auto answer = m_proxy->post(requestBody(512, "hi"));
     // The OpenAI fake has no /api/chat either: the request fails, but on the chat call, with
     // the backend's 404 explained, not because /api/show failed.
     QCOMPARE(answer->status(), 404);
@@ -160,13 +130,11 @@ void TestModelLimits::countTokensLearnsFromTheBackend() {
     QVERIFY(backend.listen());
     QTemporaryDir dir;
     const QString learned = dir.filePath("learned.ini");
-    startProxy(backend, [&](ProxyConfig &c) { c.learnedFile = learned; });
+    QVERIFY(m_proxy->start(backend, [&](ProxyConfig &c) { c.learnedFile = learned; }));
     const QString prompt = QString("some words to count ").repeated(50);
     auto countTokens = [&] {
-        auto e = std::make_unique<RawHttpExchange>(m_port, "POST", "/v1/messages/count_tokens",
-                                                   requestBody(100, prompt));
-        e->start();
-        if (!QTest::qWaitFor([&] { return e->isDone(); }, 20000))
+        const auto e = m_proxy->post(requestBody(100, prompt), "/v1/messages/count_tokens");
+        if (!e->isDone())
             return -1;
         return QJsonDocument::fromJson(e->body()).object().value("input_tokens").toInt(-1);
     };
@@ -178,19 +146,19 @@ void TestModelLimits::countTokensLearnsFromTheBackend() {
         reply.text = {"ok"};
         reply.promptTokens = before * 3 / 2;
         backend.enqueue(reply);
-        QCOMPARE(post(requestBody(100, prompt))->status(), 200);
+        QCOMPARE(m_proxy->post(requestBody(100, prompt))->status(), 200);
     }
-    QTRY_COMPARE(m_records->size(), 4);
+    QTRY_COMPARE(m_proxy->records().size(), 4);
     const int after = countTokens();
     QVERIFY2(qAbs(after - before * 3 / 2) <= 2, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
-    QTRY_COMPARE(m_records->size(), 5);
-    const auto record = m_records->last().first().value<RequestRecord>();
+    QTRY_COMPARE(m_proxy->records().size(), 5);
+    const auto record = m_proxy->records().last();
     QVERIFY2(record.notes.join('\n').contains("calibrated"), qPrintable(record.notes.join('\n')));
 
     // Learned for good: a new proxy on the same file starts calibrated.
     m_proxy.reset();
-    m_proxy = std::make_unique<ProxyService>();
-    startProxy(backend, [&](ProxyConfig &c) { c.learnedFile = learned; });
+    m_proxy = std::make_unique<ProxyUnderTest>();
+    QVERIFY(m_proxy->start(backend, [&](ProxyConfig &c) { c.learnedFile = learned; }));
     QCOMPARE(countTokens(), after);
 }
 
@@ -210,7 +178,7 @@ void TestModelLimits::refusedMaxTokensIsCappedRetriedAndRemembered() {
     QVERIFY(backend.listen());
     QTemporaryDir dir;
     const QString learned = dir.filePath("learned.ini");
-    startProxy(backend, [&](ProxyConfig &c) { c.learnedFile = learned; });
+    QVERIFY(m_proxy->start(backend, [&](ProxyConfig &c) { c.learnedFile = learned; }));
     FakeBackend::Reply refusal;
     refusal.status = 400;
     refusal.rawBody =
@@ -218,39 +186,39 @@ void TestModelLimits::refusedMaxTokensIsCappedRetriedAndRemembered() {
     backend.enqueue(refusal);
     QJsonObject request = QJsonDocument::fromJson(requestBody(32000, "hi")).object();
     request["stream"] = stream;
-    const auto answer = post(QJsonDocument(request).toJson(QJsonDocument::Compact));
+    const auto answer = m_proxy->post(QJsonDocument(request).toJson(QJsonDocument::Compact));
     QCOMPARE(answer->status(), 200);
     QVERIFY2(answer->body().contains(" backend."), answer->body().constData());
     QCOMPARE(backend.requests().size(), 2);
     QCOMPARE(maxTokensOf(backend.requests().at(0)), 32000);
     QCOMPARE(maxTokensOf(backend.requests().at(1)), 8192);
-    QTRY_COMPARE(m_records->size(), 1);
-    const auto record = m_records->first().first().value<RequestRecord>();
+    QTRY_COMPARE(m_proxy->records().size(), 1);
+    const auto record = m_proxy->records().first();
     QCOMPARE(record.status, 200);
     QVERIFY2(record.notes.join('\n').contains("sent again with max_tokens 8192"),
              qPrintable(record.notes.join('\n')));
 
     // The next request is capped before it is sent, also by a proxy started later.
-    QCOMPARE(post(requestBody(32000, "hi"))->status(), 200);
+    QCOMPARE(m_proxy->post(requestBody(32000, "hi"))->status(), 200);
     QCOMPARE(backend.requests().size(), 3);
     QCOMPARE(maxTokensOf(backend.requests().at(2)), 8192);
     m_proxy.reset();
-    m_proxy = std::make_unique<ProxyService>();
-    startProxy(backend, [&](ProxyConfig &c) { c.learnedFile = learned; });
-    QCOMPARE(post(requestBody(32000, "hi"))->status(), 200);
+    m_proxy = std::make_unique<ProxyUnderTest>();
+    QVERIFY(m_proxy->start(backend, [&](ProxyConfig &c) { c.learnedFile = learned; }));
+    QCOMPARE(m_proxy->post(requestBody(32000, "hi"))->status(), 200);
     QCOMPARE(maxTokensOf(backend.requests().at(3)), 8192);
 }
 
 void TestModelLimits::unrelatedRefusalIsNotRetried() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
-    startProxy(backend);
+    QVERIFY(m_proxy->start(backend));
     FakeBackend::Reply refusal;
     refusal.status = 400;
     refusal.rawBody =
         R"({"error":{"message":"messages: tool_call_id missing","type":"invalid_request_error"}})";
     backend.enqueue(refusal);
-    const auto answer = post(requestBody(32000, "hi"));
+    const auto answer = m_proxy->post(requestBody(32000, "hi"));
     QCOMPARE(answer->status(), 400);
     QVERIFY(answer->body().contains("tool_call_id missing"));
     QCOMPARE(backend.requests().size(), 1);

@@ -1,8 +1,8 @@
 // The real proxy (ProxyService: HTTP server on its worker thread) against fake backends that
 // speak the exact OpenAI and Ollama wire formats, over real sockets.
 #include "FakeBackend.h"
+#include "ProxyUnderTest.h"
 #include "SseStream.h"
-#include "server/ProxyService.h"
 
 #include <QEventLoop>
 #include <QFile>
@@ -92,13 +92,12 @@ private:
     HttpResult send(const QByteArray &verb, const QString &path, const QByteArray &payload = {},
                     const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
-    std::unique_ptr<ProxyService> m_proxy;
+    std::unique_ptr<ProxyUnderTest> m_proxy;
     std::unique_ptr<QNetworkAccessManager> m_client;
-    QString m_address;
 };
 
 void TestProxyIntegration::init() {
-    m_proxy = std::make_unique<ProxyService>();
+    m_proxy = std::make_unique<ProxyUnderTest>();
     m_client = std::make_unique<QNetworkAccessManager>();
 }
 
@@ -109,25 +108,17 @@ void TestProxyIntegration::cleanup() {
 
 void TestProxyIntegration::startProxy(FakeBackend &backend,
                                       const std::function<void(ProxyConfig &)> &adjust) {
-    ProxyConfig config;
-    config.port = 0;
-    config.backend.kind =
-        backend.kind() == FakeBackend::Kind::OpenAI ? BackendKind::OpenAI : BackendKind::Ollama;
-    config.backend.name = "fake";
-    config.backend.baseUrl = QUrl(backend.baseUrl());
-    config.modelMap.rules = {ModelRule{"claude-*haiku*", "fake-small", 0, 0}};
-    config.modelMap.defaultModel = "fake-model";
-    if (adjust)
-        adjust(config);
-    QSignalSpy started(m_proxy.get(), &ProxyService::started);
-    m_proxy->start(config);
-    QVERIFY(started.wait(5000));
-    m_address = started.first().first().toString();
+    QVERIFY(m_proxy->start(backend, [&](ProxyConfig &c) {
+        c.backend.name = "fake";
+        c.modelMap.rules = {ModelRule{"claude-*haiku*", "fake-small", 0, 0}};
+        if (adjust)
+            adjust(c);
+    }));
 }
 
 HttpResult TestProxyIntegration::send(const QByteArray &verb, const QString &path, const QByteArray &payload,
                                       const QList<QPair<QByteArray, QByteArray>> &headers) {
-    QNetworkRequest request(QUrl(m_address + path));
+    QNetworkRequest request(QUrl(m_proxy->address() + path));
     request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
@@ -419,10 +410,9 @@ void TestProxyIntegration::clientDisconnectAbortsBackend() {
     reply.chunkDelayMs = 20;
     backend.enqueue(reply);
     startProxy(backend);
-    QSignalSpy finished(m_proxy.get(), &ProxyService::requestFinished);
 
     QTcpSocket client;
-    const QUrl url(m_address);
+    const QUrl url(m_proxy->address());
     client.connectToHost(url.host(), quint16(url.port()));
     QVERIFY(client.waitForConnected(2000));
     const QByteArray payload = body(simpleRequest(true));
@@ -437,8 +427,8 @@ void TestProxyIntegration::clientDisconnectAbortsBackend() {
     client.abort();
     QVERIFY(closed.wait(1000));
     QVERIFY(clock.elapsed() < 1000);
-    QVERIFY(finished.wait(2000) || !finished.isEmpty());
-    const auto record = finished.last().first().value<RequestRecord>();
+    QVERIFY(m_proxy->waitForRecords(1, 2000));
+    const auto record = m_proxy->records().last();
     QCOMPARE(record.status, 200);
     QVERIFY(record.error.contains("disconnected"));
 }
@@ -542,7 +532,6 @@ void TestProxyIntegration::sideTrafficAndHealth() {
     FakeBackend backend(FakeBackend::Kind::Ollama);
     QVERIFY(backend.listen());
     startProxy(backend);
-    QSignalSpy records(m_proxy.get(), &ProxyService::requestFinished);
     QCOMPARE(send("HEAD", "/").status, 200);
     QCOMPARE(send("HEAD", "/api/hello").status, 204);
     QCOMPARE(post("/api/event_logging/batch", "{\"events\":[]}").status, 204);
@@ -553,7 +542,7 @@ void TestProxyIntegration::sideTrafficAndHealth() {
     QCOMPARE(health.json().value("backend").toObject().value("kind").toString(), QString("ollama"));
     QCOMPARE(health.json().value("backend").toObject().value("url").toString(), backend.baseUrl());
     QTest::qWait(50);
-    QCOMPARE(records.size(), 0); // side traffic stays out of the request log
+    QCOMPARE(m_proxy->records().size(), 0); // side traffic stays out of the request log
 }
 
 void TestProxyIntegration::browserOriginsAreRefused() {
@@ -627,7 +616,7 @@ void TestProxyIntegration::concurrentStreams() {
     constexpr int kStreams = 24; // beyond one network manager's six connections per host
     QList<QNetworkReply *> replies;
     for (int i = 0; i < kStreams; ++i) {
-        QNetworkRequest request(QUrl(m_address + "/v1/messages"));
+        QNetworkRequest request(QUrl(m_proxy->address() + "/v1/messages"));
         request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
         replies.append(m_client->post(request, body(simpleRequest(true))));
     }
@@ -660,10 +649,9 @@ void TestProxyIntegration::recordsAreReported() {
     FakeBackend backend(FakeBackend::Kind::Ollama);
     QVERIFY(backend.listen());
     startProxy(backend, [](ProxyConfig &c) { c.backend.apiKey = "sk-secret-key-1234"; });
-    QSignalSpy records(m_proxy.get(), &ProxyService::requestFinished);
     QCOMPARE(post("/v1/messages", body(simpleRequest(true))).status, 200);
-    QTRY_COMPARE(records.size(), 1);
-    const auto record = records.first().first().value<RequestRecord>();
+    QTRY_COMPARE(m_proxy->records().size(), 1);
+    const auto record = m_proxy->records().first();
     QCOMPARE(record.endpoint, QString("messages"));
     QCOMPARE(record.clientModel, QString("claude-sonnet-4-5"));
     QCOMPARE(record.backendModel, QString("fake-model"));

@@ -2,14 +2,12 @@
 // backend that fails before answering (no connection, 429, 5xx) hands the request to the next
 // one, visibly in the request record; other failures reach the client unchanged.
 #include "FakeBackend.h"
-#include "RawHttpExchange.h"
+#include "ProxyUnderTest.h"
 #include "SseStream.h"
-#include "server/ProxyService.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
 #include <QTcpServer>
 #include <QtTest>
 #include <memory>
@@ -29,10 +27,8 @@ QByteArray requestBody(bool stream, const QJsonValue &content = QStringLiteral("
 }
 
 BackendProfile profileFor(const QString &name, const FakeBackend &backend) {
-    BackendProfile p;
+    BackendProfile p = ProxyUnderTest::profileFor(backend);
     p.name = name;
-    p.kind = backend.kind() == FakeBackend::Kind::OpenAI ? BackendKind::OpenAI : BackendKind::Ollama;
-    p.baseUrl = QUrl(backend.baseUrl());
     return p;
 }
 
@@ -66,46 +62,15 @@ private slots:
     void imagesGoToTheVisionRule();
 
 private:
-    void startProxy(const ProxyConfig &config);
-    std::unique_ptr<RawHttpExchange> post(const QByteArray &body);
-    RequestRecord lastRecord();
-
-    std::unique_ptr<ProxyService> m_proxy;
-    std::unique_ptr<QSignalSpy> m_records;
-    quint16 m_port = 0;
+    std::unique_ptr<ProxyUnderTest> m_proxy;
 };
 
 void TestRouting::init() {
-    m_proxy = std::make_unique<ProxyService>();
-    m_records = std::make_unique<QSignalSpy>(m_proxy.get(), &ProxyService::requestFinished);
+    m_proxy = std::make_unique<ProxyUnderTest>();
 }
 
 void TestRouting::cleanup() {
-    m_records.reset();
     m_proxy.reset();
-}
-
-void TestRouting::startProxy(const ProxyConfig &config) {
-    ProxyConfig c = config;
-    c.port = 0;
-    QSignalSpy started(m_proxy.get(), &ProxyService::started);
-    m_proxy->start(c);
-    QVERIFY(started.wait(5000));
-    m_port = QUrl(started.first().first().toString()).port();
-}
-
-std::unique_ptr<RawHttpExchange> TestRouting::post(const QByteArray &body) {
-    auto e = std::make_unique<RawHttpExchange>(m_port, "POST", "/v1/messages", body);
-    e->start();
-    if (!QTest::qWaitFor([&] { return e->isDone(); }, 20000))
-        qWarning("no answer within 20 s");
-    return e;
-}
-
-RequestRecord TestRouting::lastRecord() {
-    if (!QTest::qWaitFor([&] { return !m_records->isEmpty(); }, 5000))
-        return {};
-    return m_records->last().first().value<RequestRecord>();
 }
 
 void TestRouting::deadBackendFallsBackToTheNext_data() {
@@ -129,9 +94,9 @@ void TestRouting::deadBackendFallsBackToTheNext() {
     config.profiles = {config.backend, profileFor("Spare", spare)};
     config.modelMap.defaultModel = "qwen2.5-coder:32b";
     config.routing.fallbacks = {{"Spare", "spare-model"}};
-    startProxy(config);
+    QVERIFY(m_proxy->start(config));
 
-    const auto answer = post(requestBody(stream));
+    const auto answer = m_proxy->post(requestBody(stream));
     QCOMPARE(answer->status(), 200);
     if (stream) {
         const QList<SseEvent> events = parseSse(answer->body());
@@ -144,7 +109,7 @@ void TestRouting::deadBackendFallsBackToTheNext() {
     QCOMPARE(spare.requests().size(), 1);
     QCOMPARE(spare.requests().first().json().value("model").toString(), QString("spare-model"));
 
-    const RequestRecord record = lastRecord();
+    const RequestRecord record = m_proxy->lastRecord();
     QCOMPARE(record.status, 200);
     QCOMPARE(record.backendName, QString("Spare"));
     QCOMPARE(record.backendModel, QString("spare-model"));
@@ -176,14 +141,14 @@ void TestRouting::overloadedOrBrokenBackendFallsBack() {
     config.profiles = {config.backend, profileFor("Local", spare)};
     config.modelMap.defaultModel = "cloud-model";
     config.routing.fallbacks = {{"Local", "local-model"}};
-    startProxy(config);
+    QVERIFY(m_proxy->start(config));
 
-    const auto answer = post(requestBody(true));
+    const auto answer = m_proxy->post(requestBody(true));
     QCOMPARE(answer->status(), 200);
     QCOMPARE(streamProblem(parseSse(answer->body())), QString());
     QCOMPARE(primary.requests().size(), 1);
     QCOMPARE(spare.requests().size(), 1);
-    const RequestRecord record = lastRecord();
+    const RequestRecord record = m_proxy->lastRecord();
     QCOMPARE(record.attempts.size(), 2);
     QVERIFY2(record.attempts.first().outcome.startsWith(QString("HTTP %1").arg(status)),
              qPrintable(record.attempts.first().outcome));
@@ -202,13 +167,13 @@ void TestRouting::clientErrorsDoNotFallBack() {
     config.profiles = {config.backend, profileFor("Spare", spare)};
     config.modelMap.defaultModel = "m";
     config.routing.fallbacks = {{"Spare", "m"}};
-    startProxy(config);
+    QVERIFY(m_proxy->start(config));
 
-    const auto answer = post(requestBody(true));
+    const auto answer = m_proxy->post(requestBody(true));
     QCOMPARE(answer->status(), 400);
     QVERIFY2(answer->body().contains("bad role"), answer->body().constData());
     QCOMPARE(spare.requests().size(), 0);
-    QCOMPARE(lastRecord().attempts.size(), 1);
+    QCOMPARE(m_proxy->lastRecord().attempts.size(), 1);
 }
 
 void TestRouting::whenEveryBackendFailsTheLastErrorIsAnswered() {
@@ -223,14 +188,14 @@ void TestRouting::whenEveryBackendFailsTheLastErrorIsAnswered() {
     config.profiles = {config.backend, profileFor("Two", second)};
     config.modelMap.defaultModel = "m";
     config.routing.fallbacks = {{"Two", "m"}};
-    startProxy(config);
+    QVERIFY(m_proxy->start(config));
 
-    const auto answer = post(requestBody(true));
+    const auto answer = m_proxy->post(requestBody(true));
     QCOMPARE(answer->status(), 502);
     const QJsonObject error = QJsonDocument::fromJson(answer->body()).object();
     QCOMPARE(error.value("type").toString(), QString("error"));
     QVERIFY(error.value("error").toObject().value("message").toString().contains("second is down"));
-    const RequestRecord record = lastRecord();
+    const RequestRecord record = m_proxy->lastRecord();
     QCOMPARE(record.attempts.size(), 2);
     QVERIFY(record.attempts.at(0).outcome.contains("first is down"));
     QCOMPARE(record.status, 502);
@@ -246,26 +211,26 @@ void TestRouting::imagesGoToTheVisionRule() {
     config.profiles = {config.backend, profileFor("Vision", vision)};
     config.modelMap.defaultModel = "qwen2.5-coder:32b";
     config.routing.rules = {{RequestClass::Images, {{"Vision", "qwen2.5-vl"}}}};
-    startProxy(config);
+    QVERIFY(m_proxy->start(config));
 
     const QJsonArray withImage{QJsonObject{{"type", "text"}, {"text", "what is this?"}},
                                QJsonObject{{"type", "image"},
                                            {"source", QJsonObject{{"type", "base64"},
                                                                   {"media_type", "image/png"},
                                                                   {"data", "iVBORw0KGgo="}}}}};
-    QCOMPARE(post(requestBody(true, withImage))->status(), 200);
+    QCOMPARE(m_proxy->post(requestBody(true, withImage))->status(), 200);
     QCOMPARE(vision.requests().size(), 1);
     QCOMPARE(vision.requests().first().json().value("model").toString(), QString("qwen2.5-vl"));
     QCOMPARE(local.requests().size(), 0);
-    RequestRecord record = lastRecord();
+    RequestRecord record = m_proxy->lastRecord();
     QCOMPARE(record.route, QString("images"));
     QCOMPARE(record.backendName, QString("Vision"));
 
     // Without an image the same proxy keeps to the model map.
-    m_records->clear();
-    QCOMPARE(post(requestBody(true))->status(), 200);
+    m_proxy->clearRecords();
+    QCOMPARE(m_proxy->post(requestBody(true))->status(), 200);
     QCOMPARE(local.requests().size(), 1);
-    record = lastRecord();
+    record = m_proxy->lastRecord();
     QCOMPARE(record.route, QString());
     QCOMPARE(record.backendName, QString("Local"));
 }

@@ -2,14 +2,12 @@
 // tool call whose arguments are valid, broken but repairable, or unrepairable; the client's
 // stream must stay well-formed and carry a tool_use only when its input is a JSON object.
 #include "FakeBackend.h"
-#include "RawHttpExchange.h"
+#include "ProxyUnderTest.h"
 #include "SseStream.h"
-#include "server/ProxyService.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
 #include <QtTest>
 #include <memory>
 
@@ -50,43 +48,15 @@ private slots:
     void unstreamedToolCall();
 
 private:
-    void startProxy(FakeBackend &backend);
-    std::unique_ptr<RawHttpExchange> post(const QByteArray &body);
-
-    std::unique_ptr<ProxyService> m_proxy;
-    std::unique_ptr<QSignalSpy> m_records;
-    quint16 m_port = 0;
+    std::unique_ptr<ProxyUnderTest> m_proxy;
 };
 
 void TestToolCalls::init() {
-    m_proxy = std::make_unique<ProxyService>();
-    m_records = std::make_unique<QSignalSpy>(m_proxy.get(), &ProxyService::requestFinished);
+    m_proxy = std::make_unique<ProxyUnderTest>();
 }
 
 void TestToolCalls::cleanup() {
-    m_records.reset();
     m_proxy.reset();
-}
-
-void TestToolCalls::startProxy(FakeBackend &backend) {
-    ProxyConfig config;
-    config.port = 0;
-    config.backend.kind =
-        backend.kind() == FakeBackend::Kind::OpenAI ? BackendKind::OpenAI : BackendKind::Ollama;
-    config.backend.baseUrl = QUrl(backend.baseUrl());
-    config.modelMap.defaultModel = "fake-model";
-    QSignalSpy started(m_proxy.get(), &ProxyService::started);
-    m_proxy->start(config);
-    QVERIFY(started.wait(5000));
-    m_port = QUrl(started.first().first().toString()).port();
-}
-
-std::unique_ptr<RawHttpExchange> TestToolCalls::post(const QByteArray &body) {
-    auto e = std::make_unique<RawHttpExchange>(m_port, "POST", "/v1/messages", body);
-    e->start();
-    if (!QTest::qWaitFor([&] { return e->isDone(); }, 20000))
-        qWarning("no answer within 20 s");
-    return e;
 }
 
 namespace {
@@ -127,13 +97,13 @@ void TestToolCalls::streamedToolCall() {
 
     FakeBackend backend{FakeBackend::Kind(kind)};
     QVERIFY(backend.listen());
-    startProxy(backend);
+    QVERIFY(m_proxy->start(backend));
     FakeBackend::Reply reply;
     reply.text = {"I'll list ", "the files."};
     reply.toolCalls = {{"call_ls1", "Bash", arguments, fragments}};
     backend.enqueue(reply);
 
-    const auto exchange = post(requestBody(true));
+    const auto exchange = m_proxy->post(requestBody(true));
     QCOMPARE(exchange->status(), 200);
     QVERIFY(exchange->header("content-type").startsWith("text/event-stream"));
     const QList<SseEvent> events = parseSse(exchange->body());
@@ -160,8 +130,8 @@ void TestToolCalls::streamedToolCall() {
             stopReason = delta.value("stop_reason").toString();
     }
 
-    QTRY_COMPARE(m_records->size(), 1);
-    const auto record = m_records->first().first().value<RequestRecord>();
+    QTRY_COMPARE(m_proxy->records().size(), 1);
+    const auto record = m_proxy->records().first();
     if (!expectedInput.isEmpty()) {
         QCOMPARE(toolBlocks, 1);
         const QJsonDocument input = QJsonDocument::fromJson(inputJson.toUtf8());
@@ -201,13 +171,13 @@ void TestToolCalls::unstreamedToolCall() {
 
     FakeBackend backend{FakeBackend::Kind(kind)};
     QVERIFY(backend.listen());
-    startProxy(backend);
+    QVERIFY(m_proxy->start(backend));
     FakeBackend::Reply reply;
     reply.text = {"Listing."};
     reply.toolCalls = {{"call_ls1", "Bash", arguments, fragments}};
     backend.enqueue(reply);
 
-    const auto exchange = post(requestBody(false));
+    const auto exchange = m_proxy->post(requestBody(false));
     const QJsonObject body = QJsonDocument::fromJson(exchange->body()).object();
     if (!expectedInput.isEmpty()) {
         QCOMPARE(exchange->status(), 200);
