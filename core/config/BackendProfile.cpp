@@ -1,81 +1,46 @@
 #include "BackendProfile.h"
 
+#include "EnumSpellings.h"
+
 namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
 
+namespace {
+constexpr EnumSpelling<BackendKind> kKinds[] = {
+    {BackendKind::OpenAI, "openai", "OpenAI-compatible", "openai-compatible"},
+    {BackendKind::Ollama, "ollama", "Ollama"},
+    {BackendKind::Anthropic, "anthropic", "Anthropic-compatible", "anthropic-compatible"},
+};
+constexpr EnumSpelling<ToolSchemaPolicy> kToolSchemaPolicies[] = {
+    {ToolSchemaPolicy::Portable, "portable", "Portable (drop $schema, propertyNames…)"},
+    {ToolSchemaPolicy::Keep, "keep", "As sent by the client"},
+    {ToolSchemaPolicy::Strict, "strict", "Strict (drop validation keywords)"},
+};
+} // namespace
+
 QString backendKindName(BackendKind kind) {
-    switch (kind) {
-    case BackendKind::Ollama:
-        return u"ollama"_s;
-    case BackendKind::Anthropic:
-        return u"anthropic"_s;
-    case BackendKind::OpenAI:
-        break;
-    }
-    return u"openai"_s;
+    return enum_spellings::nameOf(kKinds, kind);
 }
 
 QString backendKindTitle(BackendKind kind) {
-    switch (kind) {
-    case BackendKind::Ollama:
-        return u"Ollama"_s;
-    case BackendKind::Anthropic:
-        return u"Anthropic-compatible"_s;
-    case BackendKind::OpenAI:
-        break;
-    }
-    return u"OpenAI-compatible"_s;
+    return enum_spellings::titleOf(kKinds, kind);
 }
 
 bool backendKindFromName(const QString &name, BackendKind *kind) {
-    const QString n = name.trimmed().toLower();
-    if (n == "ollama"_L1)
-        *kind = BackendKind::Ollama;
-    else if (n == "openai"_L1 || n == "openai-compatible"_L1)
-        *kind = BackendKind::OpenAI;
-    else if (n == "anthropic"_L1 || n == "anthropic-compatible"_L1)
-        *kind = BackendKind::Anthropic;
-    else
-        return false;
-    return true;
+    return enum_spellings::fromName(kKinds, name, kind);
 }
 
 QString toolSchemaPolicyName(ToolSchemaPolicy policy) {
-    switch (policy) {
-    case ToolSchemaPolicy::Keep:
-        return u"keep"_s;
-    case ToolSchemaPolicy::Strict:
-        return u"strict"_s;
-    case ToolSchemaPolicy::Portable:
-        break;
-    }
-    return u"portable"_s;
+    return enum_spellings::nameOf(kToolSchemaPolicies, policy);
 }
 
 QString toolSchemaPolicyTitle(ToolSchemaPolicy policy) {
-    switch (policy) {
-    case ToolSchemaPolicy::Keep:
-        return u"As sent by the client"_s;
-    case ToolSchemaPolicy::Strict:
-        return u"Strict (drop validation keywords)"_s;
-    case ToolSchemaPolicy::Portable:
-        break;
-    }
-    return u"Portable (drop $schema, propertyNames…)"_s;
+    return enum_spellings::titleOf(kToolSchemaPolicies, policy);
 }
 
 bool toolSchemaPolicyFromName(const QString &name, ToolSchemaPolicy *policy) {
-    const QString n = name.trimmed().toLower();
-    if (n == "keep"_L1)
-        *policy = ToolSchemaPolicy::Keep;
-    else if (n == "portable"_L1)
-        *policy = ToolSchemaPolicy::Portable;
-    else if (n == "strict"_L1)
-        *policy = ToolSchemaPolicy::Strict;
-    else
-        return false;
-    return true;
+    return enum_spellings::fromName(kToolSchemaPolicies, name, policy);
 }
 
 QUrl BackendProfile::defaultBaseUrl(BackendKind kind) {

@@ -1,5 +1,7 @@
 #include "Routing.h"
 
+#include "EnumSpellings.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,48 +10,27 @@ namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
 
+namespace {
+constexpr EnumSpelling<RequestClass> kRequestClasses[] = {
+    {RequestClass::Images, "images", "Images", "image vision"},
+    {RequestClass::LongContext, "long_context", "Long context", "longcontext"},
+    {RequestClass::Thinking, "thinking", "Thinking", "think"},
+    {RequestClass::Background, "background", "Background (haiku-class)", "haiku"},
+};
+} // namespace
+
 QString requestClassName(RequestClass c) {
-    switch (c) {
-    case RequestClass::Images:
-        return u"images"_s;
-    case RequestClass::LongContext:
-        return u"long_context"_s;
-    case RequestClass::Thinking:
-        return u"thinking"_s;
-    case RequestClass::Background:
-        break;
-    }
-    return u"background"_s;
+    return enum_spellings::nameOf(kRequestClasses, c);
 }
 
 QString requestClassTitle(RequestClass c) {
-    switch (c) {
-    case RequestClass::Images:
-        return u"Images"_s;
-    case RequestClass::LongContext:
-        return u"Long context"_s;
-    case RequestClass::Thinking:
-        return u"Thinking"_s;
-    case RequestClass::Background:
-        break;
-    }
-    return u"Background (haiku-class)"_s;
+    return enum_spellings::titleOf(kRequestClasses, c);
 }
 
 bool requestClassFromName(const QString &name, RequestClass *c) {
-    QString n = name.trimmed().toLower();
+    QString n = name.trimmed();
     n.replace(u'-', u'_').replace(u' ', u'_');
-    if (n == "images"_L1 || n == "image"_L1 || n == "vision"_L1)
-        *c = RequestClass::Images;
-    else if (n == "long_context"_L1 || n == "longcontext"_L1)
-        *c = RequestClass::LongContext;
-    else if (n == "thinking"_L1 || n == "think"_L1)
-        *c = RequestClass::Thinking;
-    else if (n == "background"_L1 || n == "haiku"_L1)
-        *c = RequestClass::Background;
-    else
-        return false;
-    return true;
+    return enum_spellings::fromName(kRequestClasses, n, c);
 }
 
 namespace {
