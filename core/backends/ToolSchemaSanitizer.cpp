@@ -53,41 +53,28 @@ bool portableDrops(const QString &keyword) {
 // items, enum, anyOf/oneOf/allOf, description, minimum/maximum and minItems/maxItems stay: every
 // one of those validators knows them.
 bool strictDrops(const QString &keyword) {
-    static const QSet<QString> keywords{u"format"_s,
-                                        u"additionalProperties"_s,
-                                        u"patternProperties"_s,
-                                        u"unevaluatedProperties"_s,
-                                        u"unevaluatedItems"_s,
-                                        u"additionalItems"_s,
-                                        u"dependentSchemas"_s,
-                                        u"dependentRequired"_s,
-                                        u"default"_s,
-                                        u"examples"_s,
-                                        u"pattern"_s,
-                                        u"minLength"_s,
-                                        u"maxLength"_s,
-                                        u"exclusiveMinimum"_s,
-                                        u"exclusiveMaximum"_s,
-                                        u"multipleOf"_s,
-                                        u"minProperties"_s,
-                                        u"maxProperties"_s,
-                                        u"uniqueItems"_s,
-                                        u"contains"_s,
-                                        u"minContains"_s,
-                                        u"maxContains"_s,
-                                        u"contentEncoding"_s,
-                                        u"contentMediaType"_s,
-                                        u"contentSchema"_s,
-                                        u"readOnly"_s,
-                                        u"writeOnly"_s,
-                                        u"deprecated"_s,
-                                        u"if"_s,
-                                        u"then"_s,
-                                        u"else"_s,
-                                        u"not"_s,
-                                        u"$anchor"_s,
-                                        u"$dynamicAnchor"_s};
+    static const QSet<QString> keywords{
+        u"format"_s, u"additionalProperties"_s, u"patternProperties"_s, u"unevaluatedProperties"_s,
+        u"unevaluatedItems"_s, u"additionalItems"_s, u"dependentSchemas"_s, u"dependentRequired"_s,
+        u"default"_s, u"examples"_s, u"pattern"_s, u"minLength"_s, u"maxLength"_s, u"exclusiveMinimum"_s,
+        u"exclusiveMaximum"_s, u"multipleOf"_s, u"minProperties"_s, u"maxProperties"_s, u"uniqueItems"_s,
+        u"contains"_s, u"minContains"_s, u"maxContains"_s, u"contentEncoding"_s, u"contentMediaType"_s,
+        u"contentSchema"_s, u"readOnly"_s, u"writeOnly"_s, u"deprecated"_s, u"if"_s, u"then"_s, u"else"_s,
+        u"not"_s, u"$anchor"_s, u"$dynamicAnchor"_s,
+        // What is left of references after inlining (a remote or
+        // recursive $ref, the definitions themselves).
+        u"$ref"_s, u"$defs"_s, u"definitions"_s};
     return keywords.contains(keyword);
+}
+
+constexpr int kMaxInlinedRefDepth = 8;
+
+// "#/$defs/Name" or "#/definitions/Name" -> "Name"; empty for any other reference.
+QString localDefinitionName(const QString &ref) {
+    for (const QLatin1StringView prefix : {"#/$defs/"_L1, "#/definitions/"_L1})
+        if (ref.startsWith(prefix))
+            return ref.mid(prefix.size());
+    return {};
 }
 
 QJsonObject emptyObjectSchema() {
@@ -104,7 +91,17 @@ QJsonObject ToolSchemaSanitizer::clean(const QJsonValue &inputSchema) {
         return inputSchema.toObject();
     if (!inputSchema.isObject() || inputSchema.toObject().isEmpty())
         return emptyObjectSchema();
-    QJsonObject schema = cleanSchema(inputSchema.toObject());
+    QJsonObject input = inputSchema.toObject();
+    if (m_policy == ToolSchemaPolicy::Strict) {
+        // Validators like Gemini's know no references: MCP tools (pydantic) use them a lot.
+        QJsonObject definitions = input.value("definitions"_L1).toObject();
+        const QJsonObject defs = input.value("$defs"_L1).toObject();
+        for (auto it = defs.constBegin(); it != defs.constEnd(); ++it)
+            definitions.insert(it.key(), it.value());
+        if (!definitions.isEmpty())
+            input = inlineLocalRefs(input, definitions, 0).toObject();
+    }
+    QJsonObject schema = cleanSchema(input);
     if (!schema.contains("type"_L1) && !schema.contains("anyOf"_L1) && !schema.contains("oneOf"_L1) &&
         !schema.contains("allOf"_L1) && !schema.contains("$ref"_L1)) {
         schema.insert(u"type"_s, u"object"_s);
@@ -158,9 +155,80 @@ QJsonObject ToolSchemaSanitizer::cleanSchema(const QJsonObject &schema) {
         out.remove(u"const"_s);
         m_dropped.insert(u"const (as enum)"_s);
     }
+    if (m_policy == ToolSchemaPolicy::Strict)
+        dropNullAlternatives(out);
     if (out.value("type"_L1) == "object"_L1 && !out.contains("properties"_L1))
         out.insert(u"properties"_s, QJsonObject());
     return out;
+}
+
+QJsonValue ToolSchemaSanitizer::inlineLocalRefs(const QJsonValue &value, const QJsonObject &definitions,
+                                                int depth) {
+    if (value.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue &item : value.toArray())
+            out.append(inlineLocalRefs(item, definitions, depth));
+        return out;
+    }
+    if (!value.isObject())
+        return value;
+    QJsonObject object = value.toObject();
+    const QString name = localDefinitionName(object.value("$ref"_L1).toString());
+    if (!name.isEmpty() && definitions.contains(name)) {
+        object.remove(u"$ref"_s);
+        m_dropped.insert(u"$ref (inlined)"_s);
+        // A recursive definition has no finite inline form: past the depth it is just an object.
+        QJsonObject resolved =
+            depth < kMaxInlinedRefDepth
+                ? inlineLocalRefs(definitions.value(name), definitions, depth + 1).toObject()
+                : emptyObjectSchema();
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) // siblings (description) win
+            resolved.insert(it.key(), inlineLocalRefs(it.value(), definitions, depth));
+        return resolved;
+    }
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (it.key() != "$defs"_L1 && it.key() != "definitions"_L1 && it.key() != "enum"_L1 &&
+            it.key() != "const"_L1 && it.key() != "default"_L1 && it.key() != "examples"_L1)
+            it.value() = inlineLocalRefs(it.value(), definitions, depth);
+    }
+    return object;
+}
+
+// Optional values as pydantic and zod write them ("type": ["string", "null"], or anyOf with a
+// {"type": "null"} member) become the plain type: strict validators refuse type lists and null,
+// and leaving a parameter out says the same.
+void ToolSchemaSanitizer::dropNullAlternatives(QJsonObject &schema) {
+    if (const QJsonValue type = schema.value("type"_L1); type.isArray()) {
+        QJsonArray types;
+        for (const QJsonValue &t : type.toArray())
+            if (t.toString() != "null"_L1)
+                types.append(t);
+        if (types.size() == 1)
+            schema.insert(u"type"_s, types.first());
+        else
+            schema.remove(u"type"_s); // several types: any of them may come
+        m_dropped.insert(u"type lists"_s);
+    }
+    for (const QLatin1StringView keyword : {"anyOf"_L1, "oneOf"_L1}) {
+        if (!schema.value(keyword).isArray())
+            continue;
+        QJsonArray alternatives;
+        for (const QJsonValue &a : schema.value(keyword).toArray())
+            if (a.toObject().value("type"_L1).toString() != "null"_L1)
+                alternatives.append(a);
+        if (alternatives.size() == schema.value(keyword).toArray().size())
+            continue;
+        m_dropped.insert(u"null alternatives"_s);
+        schema.remove(keyword);
+        if (alternatives.size() == 1) {
+            const QJsonObject only = alternatives.first().toObject();
+            for (auto it = only.constBegin(); it != only.constEnd(); ++it)
+                if (!schema.contains(it.key()))
+                    schema.insert(it.key(), it.value());
+        } else if (!alternatives.isEmpty()) {
+            schema.insert(keyword, alternatives);
+        }
+    }
 }
 
 QJsonValue ToolSchemaSanitizer::cleanSchemaValue(const QJsonValue &value) {

@@ -1,5 +1,6 @@
 // Cleans tool input schemas (JSON Schema) so that a backend's validator accepts them, as far as
 // the profile's ToolSchemaPolicy asks; collects which keywords were dropped across a request.
+// Strict also inlines local $ref definitions and turns optional (nullable) types into plain ones.
 #pragma once
 
 #include "config/BackendProfile.h"
@@ -28,6 +29,8 @@ private:
     QJsonObject cleanSchema(const QJsonObject &schema);
     QJsonValue cleanSchemaValue(const QJsonValue &value);
     QJsonObject cleanSchemaMap(const QJsonObject &map);
+    QJsonValue inlineLocalRefs(const QJsonValue &value, const QJsonObject &definitions, int depth);
+    void dropNullAlternatives(QJsonObject &schema);
     bool drops(const QString &keyword) const;
 
     ToolSchemaPolicy m_policy;

@@ -59,7 +59,8 @@ const Names kSettings[] = {
     {"tool_schemas", "MODELRELAY_TOOL_SCHEMAS", "tool-schemas", "policy",
      "How tool schemas are cleaned for the backend: keep (as sent), portable (default: drops $schema, "
      "$id, $comment and propertyNames) or strict (also format, additionalProperties, pattern, default "
-     "and the other validation-only keywords strict validators such as Gemini's refuse)."},
+     "and the other validation-only keywords strict validators such as Gemini's refuse; inlines "
+     "local $ref and makes nullable types plain)."},
     {"timeout_ms", "PROVIDER_TIMEOUT_MS", "timeout-ms", "ms",
      "How long to wait for the backend's first byte (default 600000)."},
     {"log_level", "LOG_LEVEL", "log-level", "level", "error, warn, info (default) or debug."},

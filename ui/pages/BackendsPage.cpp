@@ -59,8 +59,8 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     m_toolSchemas->setToolTip(
         tr("Keep: tool schemas as Claude Code sends them. Portable: without $schema, $id, $comment and "
            "propertyNames, which some servers reject. Strict: also without format, additionalProperties, "
-           "pattern, default and other validation-only keywords, for Gemini-style validators "
-           "(OpenRouter, LiteLLM) and grammar converters."));
+           "pattern, default and other validation-only keywords, with references inlined and nullable "
+           "types made plain, for Gemini-style validators (OpenRouter, LiteLLM) and grammar converters."));
     m_selfTest->setToolTip(
         tr("Sends Claude Code-shaped requests (tools, a tool result, streaming, count_tokens, "
            "an image, thinking) to this backend and its model, and reports what works."));

@@ -36,6 +36,7 @@ private slots:
     void openAiBuilderSendsTheCleanedSchema();
     void openAiBuilderKeepSendsTheSchemaAsIs();
     void anthropicNativeBuilderCleansOnlyClientTools();
+    void strictInlinesReferencesAndOptionalTypes();
 };
 
 namespace {
@@ -327,21 +328,19 @@ void TestToolSchemaSanitizer::nestedStrict() {
         "target": {
           "anyOf": [
             {"type": "string"},
-            {"type": "object", "properties": {"path": {"$ref": "#/$defs/path"}}},
-            {"type": "null"}
+            {"type": "object", "properties": {"path": {"type": "string"}}}
           ]
         },
         "free": true,
         "meta": {"type": "object", "properties": {}}
       },
-      "$defs": {"path": {"type": "string"}},
       "required": ["format", "pattern"]
     })");
     QCOMPARE(cleaned, expected);
     QCOMPARE(sanitizer.droppedKeywords(),
-             (QStringList{"$comment", "$schema", "additionalProperties", "const (as enum)", "default",
-                          "exclusiveMinimum", "format", "maxLength", "minLength", "pattern", "propertyNames",
-                          "uniqueItems"}));
+             (QStringList{"$comment", "$defs", "$ref (inlined)", "$schema", "additionalProperties",
+                          "const (as enum)", "default", "exclusiveMinimum", "format", "maxLength",
+                          "minLength", "null alternatives", "pattern", "propertyNames", "uniqueItems"}));
 }
 
 void TestToolSchemaSanitizer::emptyOrMissingSchema_data() {
@@ -495,6 +494,76 @@ void TestToolSchemaSanitizer::anthropicNativeBuilderCleansOnlyClientTools() {
     QCOMPARE(tools, clientTools);
     for (const QString &note : notes)
         QVERIFY2(!note.startsWith("tool schemas"), qPrintable(note));
+}
+
+namespace {
+bool containsKeyword(const QJsonValue &value, const QString &keyword) {
+    if (value.isArray()) {
+        for (const QJsonValue &item : value.toArray())
+            if (containsKeyword(item, keyword))
+                return true;
+    }
+    const QJsonObject object = value.toObject();
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+        if (it.key() == keyword || containsKeyword(it.value(), keyword))
+            return true;
+    return false;
+}
+} // namespace
+
+// The shape pydantic gives an MCP tool: definitions referenced by $ref (one of them recursive),
+// Optional[...] as anyOf with null or a type list.
+void TestToolSchemaSanitizer::strictInlinesReferencesAndOptionalTypes() {
+    const QJsonObject schema = QJsonDocument::fromJson(R"({
+        "type": "object",
+        "$defs": {
+            "Filter": {"type": "object", "required": ["field"],
+                       "properties": {"field": {"type": "string"},
+                                      "value": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null}}},
+            "Node": {"type": "object", "properties": {"name": {"type": "string"}, "child": {"$ref": "#/$defs/Node"}}}
+        },
+        "properties": {
+            "filters": {"type": "array", "items": {"$ref": "#/$defs/Filter"}},
+            "sort": {"$ref": "#/definitions/Missing", "description": "unknown reference"},
+            "limit": {"type": ["integer", "null"]},
+            "either": {"type": ["integer", "string"]},
+            "tree": {"$ref": "#/$defs/Node", "description": "a tree"}
+        }
+    })")
+                                   .object();
+    ToolSchemaSanitizer strict(ToolSchemaPolicy::Strict);
+    const QJsonObject cleaned = strict.clean(schema);
+    QVERIFY(!containsKeyword(cleaned, "$ref"));
+    QVERIFY(!containsKeyword(cleaned, "$defs"));
+    QVERIFY(!containsKeyword(cleaned, "anyOf"));
+    const QJsonObject properties = cleaned.value("properties").toObject();
+    QCOMPARE(properties.value("filters").toObject().value("items").toObject(),
+             QJsonDocument::fromJson(R"({"type": "object", "required": ["field"],
+                 "properties": {"field": {"type": "string"}, "value": {"type": "string"}}})")
+                 .object());
+    QCOMPARE(properties.value("limit").toObject(), QJsonObject({{"type", "integer"}}));
+    QVERIFY(!properties.value("either").toObject().contains("type")); // either may come
+    QCOMPARE(properties.value("sort").toObject(), QJsonObject({{"description", "unknown reference"}}));
+    // The recursive one is inlined a few levels deep, then ends in a plain object; siblings stay.
+    QJsonObject tree = properties.value("tree").toObject();
+    QCOMPARE(tree.value("description").toString(), QString("a tree"));
+    int depth = 0;
+    while (tree.value("properties").toObject().contains("child")) {
+        tree = tree.value("properties").toObject().value("child").toObject();
+        ++depth;
+    }
+    QVERIFY2(depth >= 3 && depth <= 10, qPrintable(QString::number(depth)));
+    QCOMPARE(tree.value("type").toString(), QString("object"));
+    const QString note = strict.note();
+    for (const char *mentioned : {"$ref (inlined)", "null alternatives", "type lists", "$defs"})
+        QVERIFY2(note.contains(mentioned), qPrintable(note));
+
+    // Portable leaves references alone: most servers resolve them.
+    ToolSchemaSanitizer portable(ToolSchemaPolicy::Portable);
+    const QJsonObject kept = portable.clean(schema);
+    QCOMPARE(kept.value("$defs"), schema.value("$defs"));
+    QCOMPARE(kept.value("properties").toObject().value("limit"),
+             schema.value("properties").toObject().value("limit"));
 }
 
 QTEST_APPLESS_MAIN(TestToolSchemaSanitizer)
