@@ -35,6 +35,7 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     // present at layout time and then jump (or elide) while the log fills.
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Model, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Backend, QHeaderView::Stretch);
     const QLocale locale;
     const QList<std::pair<int, QString>> widest = {
         {RequestLogModel::Time, QStringLiteral("00:00:00")},
