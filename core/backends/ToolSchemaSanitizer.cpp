@@ -68,6 +68,9 @@ bool strictDrops(const QString &keyword) {
 }
 
 constexpr int kMaxInlinedRefDepth = 8;
+// References inlined per schema at most: definitions that use each other several times would
+// otherwise grow exponentially with the depth.
+constexpr int kMaxInlinedRefs = 200;
 
 // "#/$defs/Name" or "#/definitions/Name" -> "Name"; empty for any other reference.
 QString localDefinitionName(const QString &ref) {
@@ -98,8 +101,10 @@ QJsonObject ToolSchemaSanitizer::clean(const QJsonValue &inputSchema) {
         const QJsonObject defs = input.value("$defs"_L1).toObject();
         for (auto it = defs.constBegin(); it != defs.constEnd(); ++it)
             definitions.insert(it.key(), it.value());
-        if (!definitions.isEmpty())
+        if (!definitions.isEmpty()) {
+            m_inlineBudget = kMaxInlinedRefs;
             input = inlineLocalRefs(input, definitions, 0).toObject();
+        }
     }
     QJsonObject schema = cleanSchema(input);
     if (!schema.contains("type"_L1) && !schema.contains("anyOf"_L1) && !schema.contains("oneOf"_L1) &&
@@ -177,11 +182,12 @@ QJsonValue ToolSchemaSanitizer::inlineLocalRefs(const QJsonValue &value, const Q
     if (!name.isEmpty() && definitions.contains(name)) {
         object.remove(u"$ref"_s);
         m_dropped.insert(u"$ref (inlined)"_s);
-        // A recursive definition has no finite inline form: past the depth it is just an object.
+        // A recursive definition has no finite inline form: past the depth (or the budget) it is
+        // just an object.
+        const bool expand = depth < kMaxInlinedRefDepth && m_inlineBudget-- > 0;
         QJsonObject resolved =
-            depth < kMaxInlinedRefDepth
-                ? inlineLocalRefs(definitions.value(name), definitions, depth + 1).toObject()
-                : emptyObjectSchema();
+            expand ? inlineLocalRefs(definitions.value(name), definitions, depth + 1).toObject()
+                   : emptyObjectSchema();
         for (auto it = object.constBegin(); it != object.constEnd(); ++it) // siblings (description) win
             resolved.insert(it.key(), inlineLocalRefs(it.value(), definitions, depth));
         return resolved;

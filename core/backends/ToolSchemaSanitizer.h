@@ -35,6 +35,7 @@ private:
 
     ToolSchemaPolicy m_policy;
     QSet<QString> m_dropped;
+    int m_inlineBudget = 0; // references clean() may still inline
 };
 
 } // namespace modelrelay

@@ -37,6 +37,7 @@ private slots:
     void openAiBuilderKeepSendsTheSchemaAsIs();
     void anthropicNativeBuilderCleansOnlyClientTools();
     void strictInlinesReferencesAndOptionalTypes();
+    void strictInliningStaysSmallForFanOut();
 };
 
 namespace {
@@ -564,6 +565,27 @@ void TestToolSchemaSanitizer::strictInlinesReferencesAndOptionalTypes() {
     QCOMPARE(kept.value("$defs"), schema.value("$defs"));
     QCOMPARE(kept.value("properties").toObject().value("limit"),
              schema.value("properties").toObject().value("limit"));
+}
+
+// Ten definitions, each using the next ten times: inlined naively that is 10^9 copies.
+void TestToolSchemaSanitizer::strictInliningStaysSmallForFanOut() {
+    QJsonObject defs;
+    for (int level = 0; level < 10; ++level) {
+        QJsonObject properties;
+        for (int use = 0; use < 10; ++use)
+            properties.insert(QString("p%1").arg(use),
+                              QJsonObject{{"$ref", QString("#/$defs/L%1").arg(level + 1)}});
+        defs.insert(QString("L%1").arg(level), QJsonObject{{"type", "object"}, {"properties", properties}});
+    }
+    defs.insert("L10", QJsonObject{{"type", "string"}});
+    const QJsonObject schema{{"type", "object"},
+                             {"$defs", defs},
+                             {"properties", QJsonObject{{"root", QJsonObject{{"$ref", "#/$defs/L0"}}}}}};
+    ToolSchemaSanitizer strict(ToolSchemaPolicy::Strict);
+    const QByteArray cleaned = QJsonDocument(strict.clean(schema)).toJson(QJsonDocument::Compact);
+    QVERIFY2(cleaned.size() < 200 * 1024, qPrintable(QString::number(cleaned.size())));
+    QVERIFY(!cleaned.contains("$ref"));
+    QVERIFY(cleaned.contains(R"("p9":{"properties":{"p0")")); // the first levels are really inlined
 }
 
 QTEST_APPLESS_MAIN(TestToolSchemaSanitizer)
