@@ -4,6 +4,7 @@
 #include "anthropic/MessageAccumulator.h"
 #include "anthropic/StreamEncoder.h"
 #include "backends/BackendErrorTranslator.h"
+#include "backends/ToolCallGuard.h"
 #include "backends/ollama/OllamaStreamDecoder.h"
 #include "backends/openai/OpenAiStreamDecoder.h"
 
@@ -20,10 +21,14 @@ namespace {
 
 constexpr std::uint8_t kWholeBody = 255;
 
+// As BackendProtocol::prepare makes them: the backend's decoder behind the tool-call guard.
 std::unique_ptr<StreamDecoder> makeDecoder(BackendKind kind) {
+    std::unique_ptr<StreamDecoder> inner;
     if (kind == BackendKind::Ollama)
-        return std::make_unique<OllamaStreamDecoder>();
-    return std::make_unique<OpenAiStreamDecoder>();
+        inner = std::make_unique<OllamaStreamDecoder>();
+    else
+        inner = std::make_unique<OpenAiStreamDecoder>();
+    return std::make_unique<ToolCallGuard>(std::move(inner), u"fuzz-model"_s);
 }
 
 bool sameUsage(const Usage &a, const Usage &b) {

@@ -11,7 +11,7 @@ root=$(pwd)
 
 seconds=${1:-30}
 build_dir=${FUZZ_BUILD_DIR:-$root/build-fuzz}
-targets=${FUZZ_TARGETS:-fuzz_request fuzz_openai_stream fuzz_ollama_stream fuzz_model_map}
+targets=${FUZZ_TARGETS:-fuzz_request fuzz_openai_stream fuzz_ollama_stream fuzz_model_map fuzz_tool_input}
 artifacts=$build_dir/fuzz-artifacts
 
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then

@@ -23,6 +23,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimeZone>
 #include <QtTest>
 
 using namespace modelrelay;
@@ -44,7 +45,7 @@ QByteArray sse(const QByteArray &event, const QByteArray &data) {
 RequestRecord streamedRecord() {
     RequestRecord r;
     r.id = 7;
-    r.startedAt = QDateTime(QDate(2026, 12, 3), QTime(10, 0), Qt::UTC);
+    r.startedAt = QDateTime(QDate(2026, 12, 3), QTime(10, 0), QTimeZone::utc());
     r.endpoint = "messages";
     r.clientModel = "claude-sonnet-4-5";
     r.backendName = "Local Ollama";

@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimeZone>
 #include <QtTest>
 
 using namespace modelrelay;
@@ -57,7 +58,7 @@ QList<TimedSseEvent> expectedEvents(qint64 atFirst, qint64 atRest, qsizetype cut
 RequestRecord sampleRecord() {
     RequestRecord r;
     r.id = 42;
-    r.startedAt = QDateTime(QDate(2026, 11, 25), QTime(11, 0, 0, 5), Qt::UTC);
+    r.startedAt = QDateTime(QDate(2026, 11, 25), QTime(11, 0, 0, 5), QTimeZone::utc());
     r.endpoint = "messages";
     r.clientModel = "claude-sonnet-4-5";
     r.backendName = "Local Ollama";
