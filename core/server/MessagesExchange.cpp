@@ -165,8 +165,12 @@ void MessagesExchange::writeEvents(const QByteArray &events) {
 }
 
 void MessagesExchange::recordBackendRead(const QByteArray &bytes) {
+    // readAll() leaves a read buffer of 16 KB or more behind a chunk of a few hundred bytes:
+    // sharing it would keep megabytes per stream alive. A tight copy keeps only the bytes.
+    const QByteArray tight =
+        bytes.capacity() > bytes.size() + 256 ? QByteArray(bytes.constData(), bytes.size()) : bytes;
     RequestRecord::appendTimedCapped(m_setup.record.backendChunks, m_recordedBackendBytes,
-                                     m_setup.clock.elapsed(), bytes);
+                                     m_setup.clock.elapsed(), tight);
 }
 
 void MessagesExchange::recordClientWrite(const QByteArray &bytes) {

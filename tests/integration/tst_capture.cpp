@@ -114,6 +114,13 @@ void TestCapture::clientWritesAreWhatTheClientReceived() {
     }
     for (const QByteArray &word : {QByteArray("Hello"), QByteArray("capture")})
         QVERIFY2(fromBackend.contains(word), fromBackend.constData());
+    // A kept chunk holds its bytes, not the read buffer it came in (16 KB or more each: 64 paced
+    // streams once kept 140 MB alive that way).
+    for (const TimedBytes &chunk : record.backendChunks)
+        QVERIFY2(
+            chunk.bytes.capacity() <= chunk.bytes.size() + 256,
+            qPrintable(
+                QString("%1 bytes in a buffer of %2").arg(chunk.bytes.size()).arg(chunk.bytes.capacity())));
     qint64 previous = 0;
     for (const QList<TimedBytes> *list : {&record.backendChunks, &record.clientWrites}) {
         previous = 0;
