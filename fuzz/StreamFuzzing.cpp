@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::uint8_t kWholeBody = 255;
 
-// As BackendProtocol::prepare makes them: the backend's decoder behind the tool-call guard.
+// As each Backend::prepare makes them: the backend's decoder behind the tool-call guard.
 std::unique_ptr<StreamDecoder> makeDecoder(BackendKind kind) {
     std::unique_ptr<StreamDecoder> inner;
     if (kind == BackendKind::Ollama)

@@ -1,6 +1,6 @@
 #include "BackendErrorTranslator.h"
 
-#include "BackendProtocol.h"
+#include "config/BackendProfile.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,7 +13,7 @@ namespace modelrelay {
 namespace {
 
 QString where(const BackendContext &c) {
-    return QStringLiteral("the %1 backend at %2").arg(BackendProtocol::displayName(c.kind), c.url);
+    return QStringLiteral("the %1 backend at %2").arg(backendKindTitle(c.kind), c.url);
 }
 
 QString capitalized(QString s) {

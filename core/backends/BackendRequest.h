@@ -8,10 +8,12 @@
 
 namespace modelrelay {
 
+using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
+
 struct BackendRequest {
     QUrl url;
-    QList<QPair<QByteArray, QByteArray>> headers; // besides Content-Type: application/json
-    QByteArray body;                              // compact JSON
+    HttpHeaders headers; // besides Content-Type: application/json
+    QByteArray body;     // compact JSON
 };
 
 } // namespace modelrelay

@@ -152,6 +152,19 @@ void HttpDispatcher::install(QHttpServer &server, ConnectionTracker *tracker, QO
 #endif
 }
 
+HttpHeaders HttpDispatcher::headers(const QHttpServerRequest &request) {
+    HttpHeaders headers;
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    const QHttpHeaders all = request.headers();
+    for (qsizetype i = 0; i < all.size(); ++i)
+        headers.append({all.nameAt(i).toByteArray(), all.valueAt(i).toByteArray()});
+#else
+    for (const auto &[name, value] : request.headers())
+        headers.append({name, value});
+#endif
+    return headers;
+}
+
 void HttpDispatcher::bind(QHttpServer &server, ConnectionTracker *tracker) {
     server.bind(tracker);
 }

@@ -3,6 +3,8 @@
 // framed, and how a handler learns that its client went away.
 #pragma once
 
+#include "backends/BackendRequest.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QList>
@@ -19,8 +21,6 @@ class QHttpServerRequest;
 class QHttpServerResponder;
 
 namespace modelrelay {
-
-using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 // A listening socket that also remembers each connection's socket by the peer's port, because
 // Qt >= 6.5 no longer hands the socket to request handlers.
@@ -74,6 +74,7 @@ public:
     static void install(QHttpServer &server, ConnectionTracker *tracker, QObject *context, Handler handler);
     // Binds the server to an already listening tracker (listen() itself cannot report errors).
     static void bind(QHttpServer &server, ConnectionTracker *tracker);
+    static HttpHeaders headers(const QHttpServerRequest &request);
 };
 
 } // namespace modelrelay

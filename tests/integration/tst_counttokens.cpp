@@ -3,7 +3,7 @@
 // proxy answers with its estimate in time; an Ollama backend is never asked.
 #include "FakeBackend.h"
 #include "ProxyUnderTest.h"
-#include "server/TokenizerProbe.h"
+#include "backends/openai/TokenizerProbe.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

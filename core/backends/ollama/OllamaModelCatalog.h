@@ -5,7 +5,7 @@
 // ModelRelay never makes Ollama reload a model for a smaller context.
 #pragma once
 
-#include "backends/ollama/OllamaModelInfo.h"
+#include "OllamaModelInfo.h"
 
 #include <QDeadlineTimer>
 #include <QHash>

@@ -1,0 +1,17 @@
+#include "AnthropicNativeBackend.h"
+
+#include "AnthropicNativeRequestBuilder.h"
+#include "AnthropicNativeStreamDecoder.h"
+#include "backends/ToolCallGuard.h"
+
+namespace modelrelay {
+
+BackendCall AnthropicNativeBackend::prepare(const MessageRequest &request, const ModelTarget &target,
+                                            const BackendProfile &profile, const HttpHeaders &,
+                                            QStringList *notes) const {
+    return {AnthropicNativeRequestBuilder::build(request, target, profile, notes),
+            std::make_unique<ToolCallGuard>(std::make_unique<AnthropicNativeStreamDecoder>(),
+                                            target.backendModel)};
+}
+
+} // namespace modelrelay
