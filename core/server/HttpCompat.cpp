@@ -156,8 +156,10 @@ HttpHeaders HttpDispatcher::headers(const QHttpServerRequest &request) {
     HttpHeaders headers;
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
     const QHttpHeaders all = request.headers();
-    for (qsizetype i = 0; i < all.size(); ++i)
-        headers.append({all.nameAt(i).toByteArray(), all.valueAt(i).toByteArray()});
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        const QLatin1StringView name = all.nameAt(i);
+        headers.append({QByteArray(name.data(), name.size()), all.valueAt(i).toByteArray()});
+    }
 #else
     for (const auto &[name, value] : request.headers())
         headers.append({name, value});
