@@ -16,7 +16,14 @@ KeychainSecretStore::KeychainSecretStore(const QString &service, std::chrono::mi
     , m_timeout(timeout) {}
 
 QString KeychainSecretStore::description() const {
-    return u"the system keychain"_s;
+    // Named as users find it in their system's own tools.
+#if defined(Q_OS_WIN)
+    return u"the Windows Credential Manager"_s;
+#elif defined(Q_OS_MACOS)
+    return u"the macOS Keychain"_s;
+#else
+    return u"the Secret Service (GNOME Keyring or KWallet)"_s;
+#endif
 }
 
 #ifdef MODELRELAY_HAVE_KEYCHAIN

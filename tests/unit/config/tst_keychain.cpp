@@ -72,7 +72,7 @@ void TestKeychain::writeReadRemove() {
     KeychainSecretStore store;
     const QString name = "tst_keychain entry";
     const QString key = uniqueKey();
-    QCOMPARE(store.description(), QString("the system keychain"));
+    QCOMPARE(store.description(), QString("the Secret Service (GNOME Keyring or KWallet)"));
 
     const SecretResult written = store.write(name, key);
     QVERIFY2(written.ok, qPrintable(written.error));
@@ -96,7 +96,7 @@ void TestKeychain::settingsKeepKeysInTheKeychain() {
     {
         SettingsStore store(iniPath(), std::make_unique<KeychainSecretStore>());
         store.saveProfiles(profiles);
-        QCOMPARE(store.secretsLocation(), QString("the system keychain"));
+        QCOMPARE(store.secretsLocation(), QString("the Secret Service (GNOME Keyring or KWallet)"));
         const QStringList warnings = store.takeWarnings();
         QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join('\n')));
     }
