@@ -38,8 +38,7 @@ AboutDialog::AboutDialog(const QString &settingsLocation, QWidget *parent)
         tr("<h3>ModelRelay %1</h3>"
            "<p>Run Claude Code on the models you choose: Ollama or any OpenAI-compatible server.</p>"
            "<p>Copyright © 2026 the ModelRelay developers.</p>"
-           "<p>ModelRelay is licensed under the <b>GNU General Public License v3.0</b> "
-           "(it links QtHttpServer, which is available under GPL-3.0 only). "
+           "<p>ModelRelay is licensed under the <b>GNU General Public License v3.0</b>. "
            "It comes with ABSOLUTELY NO WARRANTY. Read the <a href='%2'>LICENSE</a>, or "
            "<a href='https://www.gnu.org/licenses/gpl-3.0.html'>gnu.org/licenses/gpl-3.0</a>.</p>"
            "<p>Built with Qt %3, running on Qt %4.<br>Settings: %5</p>")

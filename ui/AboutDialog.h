@@ -1,5 +1,5 @@
-// The About box: version, what ModelRelay is, and its licence (GPL-3.0, because it links
-// QtHttpServer), with the full LICENSE text compiled in so it can be shown on every platform.
+// The About box: version, what ModelRelay is, and its licence (GPL-3.0), with the full LICENSE
+// text compiled in so it can be shown on every platform.
 #pragma once
 
 #include <QDialog>

@@ -27,7 +27,10 @@ struct ProxyConfig {
     int backendTimeoutMs = 600000;    // until the backend's first byte (PROVIDER_TIMEOUT_MS)
     int streamIdleTimeoutMs = 300000; // between two chunks of a streamed answer
     qint64 maxRequestBytes = 32LL * 1024 * 1024;
-    QString accessToken; // when set, clients must present it (x-api-key or Bearer); a secret
+    int maxConnections = 512;          // client connections at once (MODELRELAY_MAX_CONNECTIONS)
+    int clientHeaderTimeoutMs = 15000; // a request's head must arrive within this
+    int clientIdleTimeoutMs = 60000;   // an idle client connection, or a pause in a body, ends after this
+    QString accessToken;               // when set, clients must present it (x-api-key or Bearer); a secret
     QString learnedFile; // INI where what is learned about models (token calibration) is kept; "" = memory
     bool keepBillingHeader = false; // keep Claude Code's x-anthropic-billing-header system block
     LogLevel logLevel = LogLevel::Info;

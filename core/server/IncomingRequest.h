@@ -1,9 +1,9 @@
-// One client request the front door admitted (headers checked, body within its limit), with the
-// writer for its response: what a route handler takes over.
+// One client request the front door admitted and read whole, with the writer for its response:
+// what a route handler takes over.
 #pragma once
 
-#include "HttpCompat.h"
 #include "backends/BackendRequest.h"
+#include "http/ResponseWriter.h"
 #include "records/RequestRecord.h"
 
 #include <QByteArray>
@@ -13,17 +13,19 @@
 
 namespace modelrelay {
 
+struct ApiError;
+
 struct IncomingRequest {
     QByteArray method;
     QString path;
-    HttpHeaders headers; // as received; hold credentials, never logged
+    HttpHeaders headers; // as received; they hold credentials: never log them
     QByteArray body;
     std::unique_ptr<ResponseWriter> writer;
-    QElapsedTimer clock; // started when the request arrived
+    QElapsedTimer clock; // started at the request's first byte
     RequestRecord record;
 
     // Answers with an Anthropic error and completes the record with it.
-    void answerError(const struct ApiError &error);
+    void answerError(const ApiError &error);
 };
 
 } // namespace modelrelay

@@ -6,7 +6,10 @@
 namespace modelrelay {
 
 namespace {
-bool isLoopbackName(const QString &host) {
+bool isLoopbackName(QString host) {
+    // "localhost." is the same name written fully qualified.
+    if (host.endsWith(QLatin1Char('.')))
+        host.chop(1);
     if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 ||
         host.endsWith(QLatin1String(".localhost"), Qt::CaseInsensitive))
         return true;
@@ -41,7 +44,9 @@ std::optional<ApiError> OriginGuard::check(const QByteArray &origin, const QByte
     if (!host.isEmpty()) {
         const QString name = hostWithoutPort(host);
         const bool ipLiteral = !QHostAddress(name).isNull();
-        if (!ipLiteral && !isLoopbackName(name) && name.compare(configuredHost, Qt::CaseInsensitive) != 0)
+        const bool configured = name.compare(configuredHost, Qt::CaseInsensitive) == 0 ||
+                                name.compare(configuredHost + QLatin1Char('.'), Qt::CaseInsensitive) == 0;
+        if (!ipLiteral && !isLoopbackName(name) && !configured)
             return ApiError{
                 ApiError::Type::Permission,
                 QStringLiteral("ModelRelay refuses requests for host '%1': use 127.0.0.1 or localhost "

@@ -7,11 +7,12 @@
 #include "OriginGuard.h"
 #include "anthropic/ApiError.h"
 #include "backends/BackendRegistry.h"
+#include "http/DescriptorLimit.h"
+#include "http/FrontDoor.h"
+#include "http/ResponseWriter.h"
 #include "messages/MessagesDelivery.h"
 
 #include <QHostAddress>
-#include <QHttpServer>
-#include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -19,6 +20,10 @@ namespace modelrelay {
 
 namespace {
 const QByteArray kJson = QByteArrayLiteral("application/json");
+constexpr qint64 kMaxTelemetryBytes = 1024 * 1024;
+// Descriptors kept for what is not a client connection: backend connections are counted with
+// their clients, these are for files, the event loop, the listening socket.
+constexpr long kReservedDescriptors = 64;
 
 QHostAddress hostAddress(const QString &host) {
     if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
@@ -26,17 +31,17 @@ QHostAddress hostAddress(const QString &host) {
     return QHostAddress(host);
 }
 
-QByteArray methodName(QHttpServerRequest::Method method) {
-    switch (method) {
-    case QHttpServerRequest::Method::Get:
-        return "GET";
-    case QHttpServerRequest::Method::Post:
-        return "POST";
-    case QHttpServerRequest::Method::Head:
-        return "HEAD";
-    default:
-        return "OTHER";
-    }
+HttpLimits limitsFor(const ProxyConfig &config) {
+    HttpLimits limits;
+    limits.maxConnections = config.maxConnections;
+    // Each relayed request holds two descriptors: the client's and the backend's.
+    if (const long descriptors = DescriptorLimit::raiseSoftLimit(); descriptors > 0)
+        limits.maxConnections =
+            int(qMin<long>(limits.maxConnections, qMax<long>(8, (descriptors - kReservedDescriptors) / 2)));
+    limits.headerTimeoutMs = config.clientHeaderTimeoutMs;
+    limits.keepAliveTimeoutMs = config.clientIdleTimeoutMs;
+    limits.bodyIdleTimeoutMs = config.clientIdleTimeoutMs;
+    return limits;
 }
 } // namespace
 
@@ -57,6 +62,8 @@ ProxyServer::~ProxyServer() {
 void ProxyServer::setConfig(const ProxyConfig &config) {
     m_config = std::make_shared<const ProxyConfig>(config);
     m_learned->useFile(config.learnedFile);
+    if (m_frontDoor)
+        m_frontDoor->setLimits(limitsFor(config));
 }
 
 bool ProxyServer::listen(const ProxyConfig &config, QString *error) {
@@ -68,10 +75,9 @@ bool ProxyServer::listen(const ProxyConfig &config, QString *error) {
                      .arg(config.host);
         return false;
     }
-    auto http = std::make_unique<QHttpServer>();
-    auto *tracker = new ConnectionTracker(http.get());
-    if (!tracker->listen(address, config.port)) {
-        if (tracker->serverError() == QAbstractSocket::AddressInUseError)
+    auto *frontDoor = new FrontDoor(*this, limitsFor(config), this);
+    if (!frontDoor->listen(address, config.port)) {
+        if (frontDoor->serverError() == QAbstractSocket::AddressInUseError)
             *error =
                 QStringLiteral("port %1 on %2 is already in use (another ModelRelay, or another program). "
                                "Choose another port (--port or PORT).")
@@ -81,33 +87,28 @@ bool ProxyServer::listen(const ProxyConfig &config, QString *error) {
             *error = QStringLiteral("cannot listen on %1:%2: %3")
                          .arg(config.host)
                          .arg(config.port)
-                         .arg(tracker->errorString());
+                         .arg(frontDoor->errorString());
+        delete frontDoor;
         return false;
     }
-    HttpDispatcher::install(
-        *http, tracker, this,
-        [this](const QHttpServerRequest &request, std::unique_ptr<ResponseWriter> writer) {
-            dispatch(request, std::move(writer));
-        });
-    HttpDispatcher::bind(*http, tracker);
-    m_http = std::move(http);
-    m_tracker = tracker;
+    connect(frontDoor, &FrontDoor::logMessage, this, &ProxyServer::logMessage);
+    m_frontDoor = frontDoor;
     return true;
 }
 
 void ProxyServer::close() {
     // Deleting a delivery aborts its backend request.
     qDeleteAll(findChildren<MessagesDelivery *>(Qt::FindDirectChildrenOnly));
-    m_tracker = nullptr;
-    m_http.reset();
+    delete m_frontDoor;
+    m_frontDoor = nullptr;
 }
 
 bool ProxyServer::isListening() const {
-    return m_tracker && m_tracker->isListening();
+    return m_frontDoor && m_frontDoor->isListening();
 }
 
 quint16 ProxyServer::port() const {
-    return m_tracker ? m_tracker->serverPort() : 0;
+    return m_frontDoor ? m_frontDoor->serverPort() : 0;
 }
 
 void ProxyServer::forgetLearned(const QString &backendModel) {
@@ -122,95 +123,119 @@ LearnedModels ProxyServer::learnedModels() {
     return m_learned->snapshot(m_config->backend.baseUrl);
 }
 
-RequestRecord ProxyServer::newRecord(const QString &endpoint) {
+ProxyServer::Route ProxyServer::routeOf(const HttpRequestHead &head) {
+    // Claude Code probes the base URL (HEAD /, HEAD /api/hello) and may post telemetry: answered
+    // cheaply and kept out of the request log.
+    if (head.method == "HEAD")
+        return Route::Probe;
+    if (head.method == "POST" && head.path.startsWith(QLatin1String("/api/event_logging")))
+        return Route::Telemetry;
+    if (head.method == "GET" && (head.path == QLatin1String("/health") || head.path == QLatin1String("/")))
+        return Route::Health;
+    if (head.path == QLatin1String("/v1/messages"))
+        return Route::Messages;
+    if (head.path == QLatin1String("/v1/messages/count_tokens"))
+        return Route::CountTokens;
+    return Route::NotFound;
+}
+
+RequestRecord ProxyServer::newRecord(Route route) {
     RequestRecord record;
     record.id = m_nextRequestId++;
     record.startedAt = QDateTime::currentDateTime();
-    record.endpoint = endpoint;
+    record.endpoint = route == Route::Messages ? QStringLiteral("messages") : QStringLiteral("count_tokens");
     record.backendName = m_config->backend.name;
     return record;
 }
 
-void ProxyServer::dispatch(const QHttpServerRequest &request, std::unique_ptr<ResponseWriter> writer) {
+HttpRequestHandler::Admission ProxyServer::admit(const HttpRequestHead &head, const QElapsedTimer &clock) {
     const ProxyConfig &config = *m_config;
-    // Qt 6.4 reuses the request object for the connection's next request: copy what we need now.
-    IncomingRequest in;
-    in.clock.start();
-    in.writer = std::move(writer);
-    in.path = request.url().path();
-    in.method = methodName(request.method());
-    in.headers = HttpDispatcher::headers(request);
-
-    if (const auto refused =
-            OriginGuard::check(request.value("Origin"), request.value("Host"), config.host)) {
-        in.writer->sendComplete(refused->httpStatus(), kJson, refused->toJson());
+    if (const auto refused = OriginGuard::check(head.header("Origin"), head.header("Host"), config.host)) {
         emit logMessage(LogLevel::Warn, refused->message);
-        return;
+        return {refused, 0};
     }
-
-    // Claude Code probes the base URL (HEAD /, HEAD /api/hello) and may post telemetry: answer
-    // cheaply and keep it out of the request log.
-    if (in.method == "HEAD") {
-        in.writer->sendHeadersOnly(in.path == QLatin1String("/") ? 200 : 204);
-        return;
+    const Route route = routeOf(head);
+    switch (route) {
+    case Route::Probe:
+    case Route::Health:
+        return {std::nullopt, 0};
+    case Route::Telemetry:
+        return {std::nullopt, kMaxTelemetryBytes};
+    case Route::NotFound:
+        return {
+            ApiError::notFound(QStringLiteral("ModelRelay has no route %1 %2 (it serves POST /v1/messages, "
+                                              "POST /v1/messages/count_tokens and GET /health)")
+                                   .arg(QString::fromLatin1(head.method), head.path)),
+            0};
+    case Route::Messages:
+    case Route::CountTokens:
+        break;
     }
-    if (in.method == "POST" && in.path.startsWith(QLatin1String("/api/event_logging"))) {
-        in.writer->sendHeadersOnly(204);
-        return;
+    std::optional<ApiError> refused =
+        ClientAccess::checkToken(head.header("x-api-key"), head.header("Authorization"), config.accessToken);
+    if (!refused && head.method != "POST")
+        refused = ApiError::invalidRequest(QStringLiteral("%1 must be called with POST").arg(head.path));
+    // Every Content-Type line counts: a second one must not slip a form post past the first.
+    for (const QByteArray &contentType : head.headerValues("Content-Type")) {
+        if (!refused)
+            refused = ClientAccess::checkContentType(contentType);
     }
-    if (in.method == "GET" && (in.path == QLatin1String("/health") || in.path == QLatin1String("/"))) {
-        answerHealth(in);
-        return;
+    if (refused) {
+        recordRefusal(route, *refused, clock);
+        return {refused, 0};
     }
-    const bool messages = in.path == QLatin1String("/v1/messages");
-    const bool countTokens = in.path == QLatin1String("/v1/messages/count_tokens");
-    if (!messages && !countTokens) {
-        in.writer->sendComplete(
-            404, kJson,
-            ApiError::notFound(QStringLiteral("ModelRelay has no route %1 %2 (it serves POST "
-                                              "/v1/messages, POST /v1/messages/count_tokens and "
-                                              "GET /health)")
-                                   .arg(QString::fromLatin1(in.method), in.path))
-                .toJson());
-        return;
-    }
-    in.record = newRecord(messages ? QStringLiteral("messages") : QStringLiteral("count_tokens"));
-    auto refuse = [&](const ApiError &error) {
-        in.answerError(error);
-        emit requestFinished(in.record);
-    };
-    if (const auto refused = ClientAccess::checkToken(request.value("x-api-key"),
-                                                      request.value("Authorization"), config.accessToken)) {
-        refuse(*refused);
-        return;
-    }
-    if (in.method != "POST") {
-        refuse(ApiError::invalidRequest(QStringLiteral("%1 must be called with POST").arg(in.path)));
-        return;
-    }
-    if (const auto refused = ClientAccess::checkContentType(request.value("Content-Type"))) {
-        refuse(*refused);
-        return;
-    }
-    in.body = request.body();
-    if (in.body.size() > config.maxRequestBytes) {
-        refuse({ApiError::Type::RequestTooLarge,
-                QStringLiteral("request body of %1 MB is over ModelRelay's limit of %2 MB; raise "
-                               "it with MODELRELAY_MAX_REQUEST_MB (--max-request-mb) if you meant "
-                               "to send this much")
-                    .arg(double(in.body.size()) / (1024 * 1024), 0, 'f', 1)
-                    .arg(double(config.maxRequestBytes) / (1024 * 1024), 0, 'f', 1),
-                0});
-        return;
-    }
-    RequestRecord::appendCapped(in.record.clientRequest, in.body);
-    if (messages)
-        deliverMessages(std::move(in));
-    else
-        m_countTokens->handle(std::move(in), config);
+    return {std::nullopt, config.maxRequestBytes};
 }
 
-void ProxyServer::answerHealth(IncomingRequest &in) {
+void ProxyServer::bodyFailed(const HttpRequestHead &head, const ApiError &error, const QElapsedTimer &clock) {
+    const Route route = routeOf(head);
+    if (route == Route::Messages || route == Route::CountTokens)
+        recordRefusal(route, error, clock);
+}
+
+void ProxyServer::recordRefusal(Route route, const ApiError &error, const QElapsedTimer &clock) {
+    RequestRecord record = newRecord(route);
+    record.status = error.httpStatus();
+    record.error = error.message;
+    record.durationMs = clock.elapsed();
+    record.response = error.toJson();
+    emit requestFinished(record);
+}
+
+void ProxyServer::handle(HttpRequest request, std::unique_ptr<ResponseWriter> writer) {
+    const Route route = routeOf(request.head);
+    switch (route) {
+    case Route::Probe:
+        writer->sendHeadersOnly(request.head.path == QLatin1String("/") ? 200 : 204);
+        return;
+    case Route::Telemetry:
+        writer->sendHeadersOnly(204);
+        return;
+    case Route::Health:
+        answerHealth(*writer);
+        return;
+    case Route::NotFound: // refused on admission
+        return;
+    case Route::Messages:
+    case Route::CountTokens:
+        break;
+    }
+    IncomingRequest in;
+    in.method = request.head.method;
+    in.path = request.head.path;
+    in.headers = std::move(request.head.headers);
+    in.body = std::move(request.body);
+    in.writer = std::move(writer);
+    in.clock = request.clock;
+    in.record = newRecord(route);
+    RequestRecord::appendCapped(in.record.clientRequest, in.body);
+    if (route == Route::Messages)
+        deliverMessages(std::move(in));
+    else
+        m_countTokens->handle(std::move(in), *m_config);
+}
+
+void ProxyServer::answerHealth(ResponseWriter &writer) {
     const ProxyConfig &config = *m_config;
     const QJsonObject backend{{QStringLiteral("name"), config.backend.name},
                               {QStringLiteral("kind"), backendKindName(config.backend.kind)},
@@ -219,7 +244,7 @@ void ProxyServer::answerHealth(IncomingRequest &in) {
                            {QStringLiteral("service"), QStringLiteral("ModelRelay")},
                            {QStringLiteral("version"), QStringLiteral(MODELRELAY_VERSION)},
                            {QStringLiteral("backend"), backend}};
-    in.writer->sendComplete(200, kJson, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    writer.sendComplete(200, kJson, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
 void ProxyServer::deliverMessages(IncomingRequest incoming) {

@@ -1,30 +1,28 @@
-// The proxy in its worker thread: listens, admits each request (origin, host, access token, body
-// type and size), and routes it by path: /v1/messages to a MessagesDelivery,
-// /v1/messages/count_tokens to the CountTokensHandler, /health and Claude Code's side traffic
-// answered here. Owns what every request shares: the learned state, the backends, the pool of
-// backend connections.
+// The proxy in its worker thread: owns the front door and what every request shares (the learned
+// state, the backends, the pool of backend connections), and routes each request by path:
+// /v1/messages to a MessagesDelivery, /v1/messages/count_tokens to the CountTokensHandler,
+// /health and Claude Code's probes answered here. Requests are admitted from their head alone
+// (origin, host, access token, method, body type and size) before any body is read.
 #pragma once
 
 #include "BackendConnectionPool.h"
-#include "HttpCompat.h"
 #include "LearnedModel.h"
 #include "config/ProxyConfig.h"
+#include "http/HttpRequestHandler.h"
 #include "records/RequestRecord.h"
 
 #include <QObject>
 #include <memory>
 
-class QHttpServer;
-class QHttpServerRequest;
-
 namespace modelrelay {
 
 class BackendRegistry;
 class CountTokensHandler;
+class FrontDoor;
 class LearnedState;
 struct IncomingRequest;
 
-class ProxyServer : public QObject {
+class ProxyServer : public QObject, private HttpRequestHandler {
     Q_OBJECT
 public:
     explicit ProxyServer(QObject *parent = nullptr);
@@ -48,14 +46,21 @@ signals:
     void logMessage(modelrelay::LogLevel level, const QString &message);
 
 private:
-    void dispatch(const QHttpServerRequest &request, std::unique_ptr<ResponseWriter> writer);
-    void answerHealth(IncomingRequest &incoming);
+    enum class Route { Probe, Telemetry, Health, Messages, CountTokens, NotFound };
+    static Route routeOf(const HttpRequestHead &head);
+
+    Admission admit(const HttpRequestHead &head, const QElapsedTimer &clock) override;
+    void handle(HttpRequest request, std::unique_ptr<ResponseWriter> writer) override;
+    void bodyFailed(const HttpRequestHead &head, const ApiError &error, const QElapsedTimer &clock) override;
+
+    // Records a /v1/messages or count_tokens request refused before it was read.
+    void recordRefusal(Route route, const ApiError &error, const QElapsedTimer &clock);
+    void answerHealth(ResponseWriter &writer);
     void deliverMessages(IncomingRequest incoming);
-    RequestRecord newRecord(const QString &endpoint);
+    RequestRecord newRecord(Route route);
 
     std::shared_ptr<const ProxyConfig> m_config;
-    std::unique_ptr<QHttpServer> m_http;
-    ConnectionTracker *m_tracker = nullptr; // owned by m_http's lifetime (child of this)
+    FrontDoor *m_frontDoor = nullptr; // a child while listening
     BackendConnectionPool m_pool;
     LearnedState *m_learned;           // a child
     BackendRegistry *m_backends;       // a child

@@ -3,7 +3,7 @@
 #include "JsonAnswerWriter.h"
 #include "SseAnswerWriter.h"
 #include "anthropic/AnswerAssembler.h"
-#include "server/HttpCompat.h"
+#include "server/http/ResponseWriter.h"
 
 namespace modelrelay {
 

@@ -1,6 +1,6 @@
 #include "MessagesExchange.h"
 
-#include "server/HttpCompat.h"
+#include "server/http/ResponseWriter.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

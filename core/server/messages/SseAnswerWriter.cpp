@@ -1,6 +1,6 @@
 #include "SseAnswerWriter.h"
 
-#include "server/HttpCompat.h"
+#include "server/http/ResponseWriter.h"
 
 namespace modelrelay {
 

@@ -16,6 +16,10 @@ private slots:
         QTest::newRow("claude code") << QByteArray() << QByteArray("127.0.0.1:8787") << "127.0.0.1" << true;
         QTest::newRow("localhost host")
             << QByteArray() << QByteArray("localhost:8787") << "127.0.0.1" << true;
+        QTest::newRow("fully qualified localhost")
+            << QByteArray() << QByteArray("localhost.:8787") << "127.0.0.1" << true;
+        QTest::newRow("fully qualified configured name")
+            << QByteArray() << QByteArray("relay.lan.:8787") << "relay.lan" << true;
         QTest::newRow("ipv6 host") << QByteArray() << QByteArray("[::1]:8787") << "::1" << true;
         QTest::newRow("no host header") << QByteArray() << QByteArray() << "127.0.0.1" << true;
         QTest::newRow("lan ip when exposed")
@@ -32,6 +36,8 @@ private slots:
                                      << false;
         QTest::newRow("dns rebinding")
             << QByteArray() << QByteArray("attacker.example:8787") << "127.0.0.1" << false;
+        QTest::newRow("localhost under another name")
+            << QByteArray() << QByteArray("localhost.evil.example.:8787") << "127.0.0.1" << false;
         QTest::newRow("lookalike localhost")
             << QByteArray() << QByteArray("localhost.evil.example:8787") << "127.0.0.1" << false;
     }
