@@ -7,9 +7,9 @@
 
 namespace modelrelay {
 
-BackendRegistry::BackendRegistry(OllamaModelCatalog &catalog, QObject *parent)
+BackendRegistry::BackendRegistry(OllamaModelCatalog &catalog, BackendTransport &transport, QObject *parent)
     : QObject(parent)
-    , m_tokenizerProbe(new TokenizerProbe(this))
+    , m_tokenizerProbe(new TokenizerProbe(transport, this))
     , m_ollama(std::make_unique<OllamaBackend>(catalog))
     , m_openAi(std::make_unique<OpenAiBackend>(*m_tokenizerProbe))
     , m_anthropic(std::make_unique<AnthropicNativeBackend>()) {}

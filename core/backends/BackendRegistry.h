@@ -9,14 +9,16 @@
 
 namespace modelrelay {
 
+class BackendTransport;
 class OllamaModelCatalog;
 class TokenizerProbe;
 
 class BackendRegistry : public QObject {
     Q_OBJECT
 public:
-    // catalog: what Ollama servers said about their models (kept by the owner of learned state).
-    BackendRegistry(OllamaModelCatalog &catalog, QObject *parent = nullptr);
+    // catalog: what Ollama servers said about their models (kept by the owner of learned state);
+    // transport: how backends are asked (tokenizers).
+    BackendRegistry(OllamaModelCatalog &catalog, BackendTransport &transport, QObject *parent = nullptr);
     ~BackendRegistry() override;
 
     Backend &forKind(BackendKind kind);

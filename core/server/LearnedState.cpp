@@ -6,9 +6,9 @@
 
 namespace modelrelay {
 
-LearnedState::LearnedState(QObject *parent)
+LearnedState::LearnedState(BackendTransport &transport, QObject *parent)
     : QObject(parent)
-    , m_ollamaModels(new OllamaModelCatalog(this)) {}
+    , m_ollamaModels(new OllamaModelCatalog(transport, this)) {}
 
 LearnedState::~LearnedState() = default;
 

@@ -12,6 +12,7 @@
 
 namespace modelrelay {
 
+class BackendTransport;
 class LearnedLimits;
 class OllamaModelCatalog;
 class TokenCalibration;
@@ -19,7 +20,8 @@ class TokenCalibration;
 class LearnedState : public QObject {
     Q_OBJECT
 public:
-    explicit LearnedState(QObject *parent = nullptr);
+    // transport: how Ollama's /api/show is asked.
+    explicit LearnedState(BackendTransport &transport, QObject *parent = nullptr);
     ~LearnedState() override;
 
     // Where calibration and limits are kept ("" = memory only); a new file is loaded on first use,

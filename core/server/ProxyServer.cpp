@@ -11,6 +11,7 @@
 #include "http/FrontDoor.h"
 #include "http/ResponseWriter.h"
 #include "messages/MessagesDelivery.h"
+#include "transport/TransportSelector.h"
 
 #include <QHostAddress>
 #include <QJsonDocument>
@@ -48,9 +49,9 @@ HttpLimits limitsFor(const ProxyConfig &config) {
 ProxyServer::ProxyServer(QObject *parent)
     : QObject(parent)
     , m_config(std::make_shared<const ProxyConfig>())
-    , m_pool(this) // a child, so it follows this object into the worker thread
-    , m_learned(new LearnedState(this))
-    , m_backends(new BackendRegistry(m_learned->ollamaModels(), this))
+    , m_transport(new TransportSelector(this))
+    , m_learned(new LearnedState(*m_transport, this))
+    , m_backends(new BackendRegistry(m_learned->ollamaModels(), *m_transport, this))
     , m_countTokens(new CountTokensHandler(*m_learned, *m_backends, this)) {
     connect(m_countTokens, &CountTokensHandler::finished, this, &ProxyServer::requestFinished);
 }
@@ -249,7 +250,7 @@ void ProxyServer::answerHealth(ResponseWriter &writer) {
 
 void ProxyServer::deliverMessages(IncomingRequest incoming) {
     auto *delivery =
-        new MessagesDelivery(std::move(incoming), m_config, {*m_learned, *m_backends, m_pool}, this);
+        new MessagesDelivery(std::move(incoming), m_config, {*m_learned, *m_backends, *m_transport}, this);
     connect(delivery, &MessagesDelivery::finished, this, &ProxyServer::requestFinished);
     connect(delivery, &MessagesDelivery::logMessage, this, &ProxyServer::logMessage);
     delivery->start();

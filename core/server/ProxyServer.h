@@ -1,11 +1,10 @@
 // The proxy in its worker thread: owns the front door and what every request shares (the learned
-// state, the backends, the pool of backend connections), and routes each request by path:
+// state, the backends, the transport to them), and routes each request by path:
 // /v1/messages to a MessagesDelivery, /v1/messages/count_tokens to the CountTokensHandler,
 // /health and Claude Code's probes answered here. Requests are admitted from their head alone
 // (origin, host, access token, method, body type and size) before any body is read.
 #pragma once
 
-#include "BackendConnectionPool.h"
 #include "LearnedModel.h"
 #include "config/ProxyConfig.h"
 #include "http/HttpRequestHandler.h"
@@ -20,6 +19,7 @@ class BackendRegistry;
 class CountTokensHandler;
 class FrontDoor;
 class LearnedState;
+class TransportSelector;
 struct IncomingRequest;
 
 class ProxyServer : public QObject, private HttpRequestHandler {
@@ -60,8 +60,8 @@ private:
     RequestRecord newRecord(Route route);
 
     std::shared_ptr<const ProxyConfig> m_config;
-    FrontDoor *m_frontDoor = nullptr; // a child while listening
-    BackendConnectionPool m_pool;
+    FrontDoor *m_frontDoor = nullptr;  // a child while listening
+    TransportSelector *m_transport;    // a child
     LearnedState *m_learned;           // a child
     BackendRegistry *m_backends;       // a child
     CountTokensHandler *m_countTokens; // a child

@@ -4,6 +4,7 @@
 #include "FakeBackend.h"
 #include "ProxyUnderTest.h"
 #include "backends/openai/TokenizerProbe.h"
+#include "transport/TransportSelector.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -229,7 +230,8 @@ void TestCountTokens::probeTimesOutAsSet() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     backend.setTokenizer(FakeBackend::Tokenizer::Hangs);
-    TokenizerProbe probe;
+    TransportSelector transport;
+    TokenizerProbe probe(transport);
     probe.setTimeoutMs(200);
     std::optional<TokenizerProbe::Result> result;
     int calls = 0;
@@ -267,7 +269,8 @@ void TestCountTokens::probeSendsTheBackendsAuthHeaders() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     backend.setTokenizer(FakeBackend::Tokenizer::Vllm, 3);
-    TokenizerProbe probe;
+    TransportSelector transport;
+    TokenizerProbe probe(transport);
     std::optional<TokenizerProbe::Result> result;
     probe.count(QUrl(backend.baseUrl()), {{"Authorization", "Bearer sk-test"}},
                 QJsonObject{{"model", "m"}, {"messages", QJsonArray{}}},
@@ -282,7 +285,8 @@ void TestCountTokens::probeDetectsOnceUnderConcurrentCounts() {
     FakeBackend backend(FakeBackend::Kind::OpenAI);
     QVERIFY(backend.listen());
     backend.setTokenizer(FakeBackend::Tokenizer::LlamaCpp, 10);
-    TokenizerProbe probe;
+    TransportSelector transport;
+    TokenizerProbe probe(transport);
     const QJsonObject chat{{"model", "m"},
                            {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "hi"}}}}};
     std::optional<TokenizerProbe::Result> first;

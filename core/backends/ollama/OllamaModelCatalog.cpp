@@ -1,19 +1,20 @@
 #include "OllamaModelCatalog.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include "transport/BackendReply.h"
+#include "transport/BackendTransport.h"
+
 #include <QTimer>
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
 
-OllamaModelCatalog::OllamaModelCatalog(QObject *parent)
+OllamaModelCatalog::OllamaModelCatalog(BackendTransport &transport, QObject *parent)
     : QObject(parent)
-    , m_network(new QNetworkAccessManager(this)) {}
+    , m_transport(transport) {}
 
 OllamaModelCatalog::~OllamaModelCatalog() = default;
 
@@ -40,14 +41,18 @@ void OllamaModelCatalog::lookup(const QUrl &baseUrl, const QString &model, Callb
     if (path.endsWith(u'/'))
         path.chop(1);
     url.setPath(path + u"/api/show"_s);
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setTransferTimeout(kLookupTimeoutMs);
-    QNetworkReply *reply = m_network->post(request, OllamaModelInfo::showRequestBody(model));
-    connect(reply, &QNetworkReply::finished, this, [this, reply, key] {
+    BackendReply *reply = m_transport.post({url, {}, OllamaModelInfo::showRequestBody(model)});
+    auto *timeout = new QTimer(reply);
+    timeout->setSingleShot(true);
+    connect(timeout, &QTimer::timeout, reply, &BackendReply::abort);
+    timeout->start(kLookupTimeoutMs);
+    auto body = std::make_shared<QByteArray>();
+    connect(reply, &BackendReply::bytesArrived, this, [reply, body] { *body += reply->readAll(); });
+    connect(reply, &BackendReply::finished, this, [this, reply, key, body] {
         reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        settle(key, status == 200 ? OllamaModelInfo::fromShowResponse(reply->readAll()) : std::nullopt);
+        *body += reply->readAll();
+        const bool ok = reply->error() == QNetworkReply::NoError && reply->status() == 200;
+        settle(key, ok ? OllamaModelInfo::fromShowResponse(*body) : std::nullopt);
     });
 }
 

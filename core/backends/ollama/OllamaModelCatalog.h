@@ -15,16 +15,16 @@
 #include <functional>
 #include <optional>
 
-class QNetworkAccessManager;
-
 namespace modelrelay {
+
+class BackendTransport;
 
 class OllamaModelCatalog : public QObject {
     Q_OBJECT
 public:
     using Callback = std::function<void(const std::optional<OllamaModelInfo> &info)>;
 
-    explicit OllamaModelCatalog(QObject *parent = nullptr);
+    explicit OllamaModelCatalog(BackendTransport &transport, QObject *parent = nullptr);
     ~OllamaModelCatalog() override;
 
     // Calls done (maybe at once) with what /api/show said, or nullopt when it could not tell.
@@ -52,7 +52,7 @@ private:
     static QString keyOf(const QUrl &baseUrl, const QString &model);
     void settle(const QString &key, const std::optional<OllamaModelInfo> &info);
 
-    QNetworkAccessManager *m_network = nullptr;
+    BackendTransport &m_transport;
     QHash<QString, Entry> m_entries;
 };
 

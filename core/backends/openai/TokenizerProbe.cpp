@@ -1,17 +1,18 @@
 #include "TokenizerProbe.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include "transport/BackendReply.h"
+#include "transport/BackendTransport.h"
+
 #include <QTimer>
+#include <memory>
 
 namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
 
-TokenizerProbe::TokenizerProbe(QObject *parent)
+TokenizerProbe::TokenizerProbe(BackendTransport &transport, QObject *parent)
     : QObject(parent)
-    , m_network(new QNetworkAccessManager(this)) {}
+    , m_transport(transport) {}
 
 void TokenizerProbe::count(const QUrl &openAiBaseUrl, const Headers &headers, const QJsonObject &chatBody,
                            Done done) {
@@ -106,28 +107,27 @@ void TokenizerProbe::forget(const QString &key, Known expected) {
 
 void TokenizerProbe::post(const QUrl &url, const Headers &headers, const QByteArray &body, int timeoutMs,
                           Answered answered) {
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    for (const auto &[name, value] : headers)
-        request.setRawHeader(name, value);
-    QNetworkReply *reply = m_network->post(request, body);
-    // A timer rather than the transfer timeout: it bounds the whole answer, not each pause in it.
+    BackendReply *reply = m_transport.post({url, headers, body});
+    // A timer rather than a pause limit: it bounds the whole answer, not each pause in it.
     auto *timer = new QTimer(reply);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, reply, [reply] { reply->abort(); });
+    connect(timer, &QTimer::timeout, reply, &BackendReply::abort);
     timer->start(timeoutMs);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, answered = std::move(answered)] {
+    auto received = std::make_shared<QByteArray>();
+    connect(reply, &BackendReply::bytesArrived, this, [reply, received] { *received += reply->readAll(); });
+    connect(reply, &BackendReply::finished, this, [this, reply, received, answered = std::move(answered)] {
         reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        *received += reply->readAll();
+        const int status = reply->status();
         if (reply->error() == QNetworkReply::OperationCanceledError) {
             answered(std::nullopt, u"no answer within %1 ms"_s.arg(m_timeoutMs));
             return;
         }
-        if (status < 200 || status >= 300) {
+        if (reply->error() != QNetworkReply::NoError || status < 200 || status >= 300) {
             answered(std::nullopt, status > 0 ? u"HTTP %1"_s.arg(status) : reply->errorString());
             return;
         }
-        const auto answer = BackendTokenizer::parseAnswer(reply->readAll());
+        const auto answer = BackendTokenizer::parseAnswer(*received);
         answered(answer, answer ? QString() : u"unexpected answer"_s);
     });
 }

@@ -16,9 +16,9 @@
 #include <functional>
 #include <optional>
 
-class QNetworkAccessManager;
-
 namespace modelrelay {
+
+class BackendTransport;
 
 class TokenizerProbe : public QObject {
     Q_OBJECT
@@ -30,7 +30,7 @@ public:
     using Headers = QList<QPair<QByteArray, QByteArray>>;
     using Done = std::function<void(const Result &)>;
 
-    explicit TokenizerProbe(QObject *parent = nullptr);
+    explicit TokenizerProbe(BackendTransport &transport, QObject *parent = nullptr);
 
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
     void setRetryAfterMs(qint64 ms) { m_retryAfterMs = ms; } // for backends without a tokenizer
@@ -54,7 +54,7 @@ private:
                            const QJsonObject &chatBody, int timeoutMs, Done done);
     void forget(const QString &key, Known expected);
 
-    QNetworkAccessManager *m_network;
+    BackendTransport &m_transport;
     QHash<QString, Backend> m_backends; // by tokenize URL
     int m_timeoutMs = 2000;
     qint64 m_retryAfterMs = 5 * 60 * 1000;

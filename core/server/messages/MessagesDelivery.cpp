@@ -5,7 +5,6 @@
 #include "anthropic/RequestParser.h"
 #include "backends/BackendRegistry.h"
 #include "backends/LearnedLimits.h"
-#include "server/BackendConnectionPool.h"
 #include "server/LearnedState.h"
 #include "tokens/TokenCalibration.h"
 #include "tokens/TokenEstimator.h"
@@ -49,8 +48,6 @@ MessagesDelivery::MessagesDelivery(IncomingRequest incoming, std::shared_ptr<con
 
 MessagesDelivery::~MessagesDelivery() {
     m_exchange.reset(); // aborts its backend request
-    if (m_network)
-        m_services.pool.release(m_network);
 }
 
 void MessagesDelivery::start() {
@@ -133,8 +130,7 @@ void MessagesDelivery::send(Backend::Attempt attempt) {
     setup.idleTimeoutMs = m_config->streamIdleTimeoutMs;
     setup.clock = m_in.clock;
 
-    m_network = m_services.pool.acquire();
-    m_exchange = std::make_unique<MessagesExchange>(std::move(setup), *m_in.writer, m_network);
+    m_exchange = std::make_unique<MessagesExchange>(std::move(setup), *m_in.writer, m_services.transport);
     connect(m_exchange.get(), &MessagesExchange::finished, this, &MessagesDelivery::onOutcome);
     m_exchange->start();
 }
@@ -142,7 +138,6 @@ void MessagesDelivery::send(Backend::Attempt attempt) {
 void MessagesDelivery::onOutcome(const ExchangeOutcome &outcome) {
     // The exchange is still emitting: delete it once it has returned.
     m_exchange.release()->deleteLater();
-    m_services.pool.release(std::exchange(m_network, nullptr));
 
     if (outcome.kind != ExchangeOutcome::Kind::NotAnswered) {
         if (outcome.record.inputTokens)

@@ -18,12 +18,10 @@
 #include <memory>
 #include <optional>
 
-class QNetworkAccessManager;
-
 namespace modelrelay {
 
-class BackendConnectionPool;
 class BackendRegistry;
+class BackendTransport;
 class LearnedState;
 class MessagesExchange;
 
@@ -34,7 +32,7 @@ public:
     struct Services {
         LearnedState &learned;
         BackendRegistry &backends;
-        BackendConnectionPool &pool;
+        BackendTransport &transport;
     };
 
     MessagesDelivery(IncomingRequest incoming, std::shared_ptr<const ProxyConfig> config, Services services,
@@ -68,7 +66,6 @@ private:
     int m_askedMaxTokens = 0;  // what the current attempt asks for
     int m_cappedMaxTokens = 0; // after the backend refused max_tokens; 0 = none
     std::unique_ptr<MessagesExchange> m_exchange;
-    QNetworkAccessManager *m_network = nullptr; // the pool's, while an exchange runs
 };
 
 } // namespace modelrelay

@@ -1,10 +1,8 @@
 #include "MessagesExchange.h"
 
 #include "server/http/ResponseWriter.h"
-
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include "transport/BackendReply.h"
+#include "transport/BackendTransport.h"
 
 namespace modelrelay {
 
@@ -12,13 +10,13 @@ namespace {
 constexpr qsizetype kMaxErrorBodyBytes = 64 * 1024;
 } // namespace
 
-MessagesExchange::MessagesExchange(Setup setup, ResponseWriter &client, QNetworkAccessManager *network,
+MessagesExchange::MessagesExchange(Setup setup, ResponseWriter &client, BackendTransport &transport,
                                    QObject *parent)
     : QObject(parent)
     , m_setup(std::move(setup))
     , m_client(client)
     , m_answer(AnswerWriter::create(m_setup.stream, m_setup.message, client, m_setup.record, m_setup.clock))
-    , m_network(network) {
+    , m_transport(transport) {
     m_firstByteTimer.setSingleShot(true);
     m_idleTimer.setSingleShot(true);
     connect(&m_firstByteTimer, &QTimer::timeout, this, [this] {
@@ -40,22 +38,17 @@ void MessagesExchange::start() {
         onClientGone();
         return;
     }
-    const BackendRequest &backend = m_setup.call.request;
-    QNetworkRequest request(backend.url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    for (const auto &[name, value] : backend.headers)
-        request.setRawHeader(name, value);
-    m_reply = m_network->post(request, backend.body);
-    connect(m_reply, &QNetworkReply::metaDataChanged, this, &MessagesExchange::onMetaDataChanged);
-    connect(m_reply, &QNetworkReply::readyRead, this, &MessagesExchange::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &MessagesExchange::onReplyFinished);
+    m_reply = m_transport.post(m_setup.call.request);
+    connect(m_reply, &BackendReply::headReceived, this, &MessagesExchange::onHead);
+    connect(m_reply, &BackendReply::bytesArrived, this, &MessagesExchange::onBytes);
+    connect(m_reply, &BackendReply::finished, this, &MessagesExchange::onReplyFinished);
     m_firstByteTimer.start(m_setup.firstByteTimeoutMs);
 }
 
-void MessagesExchange::onMetaDataChanged() {
+void MessagesExchange::onHead() {
     if (m_done || m_httpStatus != 0)
         return;
-    m_httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    m_httpStatus = m_reply->status();
     if (m_httpStatus == 0)
         return;
     m_firstByteTimer.stop();
@@ -64,11 +57,11 @@ void MessagesExchange::onMetaDataChanged() {
         m_answer->backendAccepted();
 }
 
-void MessagesExchange::onReadyRead() {
+void MessagesExchange::onBytes() {
     if (m_done)
         return;
     if (m_httpStatus == 0)
-        onMetaDataChanged();
+        onHead();
     const QByteArray bytes = m_reply->readAll();
     if (bytes.isEmpty())
         return;
@@ -106,7 +99,7 @@ void MessagesExchange::onReplyFinished() {
     if (m_done)
         return;
     if (m_httpStatus == 0)
-        m_httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        m_httpStatus = m_reply->status();
     const QByteArray rest = m_reply->readAll();
     recordBackendRead(rest);
     if (!rest.isEmpty()) {
@@ -203,11 +196,10 @@ void MessagesExchange::end(ExchangeOutcome::Kind kind, int httpStatus, const Api
 void MessagesExchange::abortBackend() {
     m_firstByteTimer.stop();
     m_idleTimer.stop();
-    if (QNetworkReply *reply = m_reply.data()) {
+    if (BackendReply *reply = m_reply.data()) {
         m_reply = nullptr;
         reply->disconnect(this);
-        if (reply->isRunning())
-            reply->abort();
+        reply->abort();
         reply->deleteLater();
     }
 }

@@ -17,11 +17,10 @@
 #include <QTimer>
 #include <memory>
 
-class QNetworkAccessManager;
-class QNetworkReply;
-
 namespace modelrelay {
 
+class BackendReply;
+class BackendTransport;
 class ResponseWriter;
 
 class MessagesExchange : public QObject {
@@ -38,7 +37,7 @@ public:
         QElapsedTimer clock; // started when the request arrived
     };
 
-    MessagesExchange(Setup setup, ResponseWriter &client, QNetworkAccessManager *network,
+    MessagesExchange(Setup setup, ResponseWriter &client, BackendTransport &transport,
                      QObject *parent = nullptr);
     ~MessagesExchange() override;
 
@@ -48,8 +47,8 @@ signals:
     void finished(const modelrelay::ExchangeOutcome &outcome);
 
 private:
-    void onMetaDataChanged();
-    void onReadyRead();
+    void onHead();
+    void onBytes();
     void onReplyFinished();
     void onClientGone();
 
@@ -65,8 +64,8 @@ private:
     Setup m_setup;
     ResponseWriter &m_client;
     std::unique_ptr<AnswerWriter> m_answer;
-    QPointer<QNetworkAccessManager> m_network;
-    QPointer<QNetworkReply> m_reply;
+    BackendTransport &m_transport;
+    QPointer<BackendReply> m_reply;
     QTimer m_firstByteTimer;
     QTimer m_idleTimer;
     QByteArray m_errorBody;

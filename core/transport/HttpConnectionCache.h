@@ -1,22 +1,24 @@
 // Idle keep-alive connections to plain-HTTP servers, by host and port, for PlainHttpReply to
-// reuse: a request on a warm connection skips the TCP handshake.
+// reuse: a request on a warm connection skips the TCP handshake. Bounded after a burst: at most
+// kMaxIdlePerServer kept per server, each closed after kIdleTimeoutMs unused.
 #pragma once
 
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QList>
+#include <QObject>
 #include <QString>
+#include <QTimer>
 
-class QObject;
 class QTcpSocket;
 
 namespace modelrelay {
 
-class HttpConnectionCache {
+class HttpConnectionCache : public QObject {
+    Q_OBJECT
 public:
-    explicit HttpConnectionCache(QObject *owner); // parent of every socket it creates
-    ~HttpConnectionCache();
-    HttpConnectionCache(const HttpConnectionCache &) = delete;
-    HttpConnectionCache &operator=(const HttpConnectionCache &) = delete;
+    explicit HttpConnectionCache(QObject *parent = nullptr);
+    ~HttpConnectionCache() override;
 
     // An idle connected socket to host:port if allowIdle and there is one (*reused = true), else a
     // new, unconnected one.
@@ -27,14 +29,23 @@ public:
     static void discard(QTcpSocket *socket);
 
     int idleCount() const;
+    void setIdleTimeoutMs(int ms) { m_idleTimeoutMs = ms; }
+
+    static constexpr int kMaxIdlePerServer = 16;
+    static constexpr int kIdleTimeoutMs = 30000;
 
 private:
-    static constexpr int kMaxIdlePerServer = 16;
+    struct Idle {
+        QTcpSocket *socket;
+        QDeadlineTimer expires;
+    };
     static QString key(const QString &host, quint16 port);
     void forget(QTcpSocket *socket);
+    void closeExpired();
 
-    QObject *m_owner;
-    QHash<QString, QList<QTcpSocket *>> m_idle;
+    QHash<QString, QList<Idle>> m_idle;
+    QTimer m_sweep;
+    int m_idleTimeoutMs = kIdleTimeoutMs;
 };
 
 } // namespace modelrelay

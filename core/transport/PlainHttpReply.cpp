@@ -4,47 +4,10 @@
 
 #include <QMetaObject>
 #include <QTcpSocket>
-#include <cstring>
 
 namespace modelrelay {
 
 namespace {
-// The errors Qt's own HTTP client reports for these statuses, so callers see no difference.
-QNetworkReply::NetworkError errorForStatus(int status) {
-    switch (status) {
-    case 400:
-    case 418:
-        return QNetworkReply::ProtocolInvalidOperationError;
-    case 401:
-        return QNetworkReply::AuthenticationRequiredError;
-    case 403:
-        return QNetworkReply::ContentAccessDenied;
-    case 404:
-        return QNetworkReply::ContentNotFoundError;
-    case 405:
-        return QNetworkReply::ContentOperationNotPermittedError;
-    case 407:
-        return QNetworkReply::ProxyAuthenticationRequiredError;
-    case 409:
-        return QNetworkReply::ContentConflictError;
-    case 410:
-        return QNetworkReply::ContentGoneError;
-    case 500:
-        return QNetworkReply::InternalServerError;
-    case 501:
-        return QNetworkReply::OperationNotImplementedError;
-    case 503:
-        return QNetworkReply::ServiceUnavailableError;
-    default:
-        break;
-    }
-    if (status >= 500)
-        return QNetworkReply::UnknownServerError;
-    if (status >= 400)
-        return QNetworkReply::UnknownContentError;
-    return QNetworkReply::NoError;
-}
-
 QNetworkReply::NetworkError errorForSocket(QAbstractSocket::SocketError error) {
     switch (error) {
     case QAbstractSocket::ConnectionRefusedError:
@@ -70,34 +33,25 @@ QByteArray hostHeader(const QUrl &url) {
 }
 } // namespace
 
-PlainHttpReply::PlainHttpReply(QNetworkAccessManager::Operation operation, const QNetworkRequest &request,
-                               QByteArray body, HttpConnectionCache &connections, QObject *parent)
-    : QNetworkReply(parent)
+PlainHttpReply::PlainHttpReply(const BackendRequest &request, HttpConnectionCache &connections,
+                               QObject *parent)
+    : BackendReply(parent)
     , m_connections(connections)
-    , m_body(std::move(body)) {
-    setRequest(request);
-    setOperation(operation);
-    setUrl(request.url());
-    open(QIODevice::ReadOnly);
-
-    const QUrl url = request.url();
+    , m_body(request.body) {
+    const QUrl &url = request.url;
     m_host = url.host();
     m_port = quint16(url.port(80));
     QByteArray target = url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
     if (target.isEmpty())
         target = "/";
-    const bool post = operation == QNetworkAccessManager::PostOperation;
     m_head.reserve(256 + target.size());
-    m_head += post ? "POST " : "GET ";
-    m_head += target + " HTTP/1.1\r\nHost: " + hostHeader(url) + "\r\n";
-    const QList<QByteArray> names = request.rawHeaderList();
-    for (const QByteArray &name : names)
-        m_head += name + ": " + request.rawHeader(name) + "\r\n";
-    if (post || !m_body.isEmpty())
-        m_head += "Content-Length: " + QByteArray::number(m_body.size()) + "\r\n";
-    m_head += "\r\n";
+    m_head +=
+        "POST " + target + " HTTP/1.1\r\nHost: " + hostHeader(url) + "\r\nContent-Type: application/json\r\n";
+    for (const auto &[name, value] : request.headers)
+        m_head += name + ": " + value + "\r\n";
+    m_head += "Content-Length: " + QByteArray::number(m_body.size()) + "\r\n\r\n";
 
-    // Like Qt's replies, this one reports only once the caller had a chance to connect to it.
+    // Reports only once the caller had a chance to connect to it.
     QMetaObject::invokeMethod(this, &PlainHttpReply::connectAndSend, Qt::QueuedConnection);
 }
 
@@ -142,21 +96,28 @@ void PlainHttpReply::onReadyRead() {
     if (bytes.isEmpty())
         return;
     m_socketReused = false; // the server answered: no retry from here on
+    const bool hadHead = m_parser.hasHead();
     const qsizetype before = m_received.size();
     m_parser.feed(bytes, m_received);
-    if (m_parser.hasHead() && !m_headPublished && !publishHead())
+    if (m_parser.hasFailed()) {
+        // A head that cannot be read is reported as no answer at all: nothing of it reached the
+        // reader, who may still try another backend.
+        fail(QNetworkReply::ProtocolFailure,
+             QStringLiteral("invalid HTTP response from the server: %1").arg(m_parser.errorString()));
         return;
+    }
+    if (m_parser.hasHead() && !hadHead) {
+        setHead(m_parser.status(), m_parser.headers());
+        if (isFinished())
+            return;
+    }
     if (m_received.size() > before) {
-        emit readyRead();
+        emit bytesArrived();
         if (isFinished())
             return;
     }
     if (m_parser.isComplete())
         complete();
-    else if (m_parser.hasFailed())
-        finishWithError(
-            ProtocolFailure,
-            QStringLiteral("invalid HTTP response from the server: %1").arg(m_parser.errorString()));
 }
 
 void PlainHttpReply::onDisconnected() {
@@ -171,12 +132,12 @@ void PlainHttpReply::onDisconnected() {
         return;
     m_parser.connectionClosed();
     if (m_parser.isComplete()) {
-        if (!m_headPublished && !publishHead())
-            return;
+        if (m_parser.hasHead() && status() == 0)
+            setHead(m_parser.status(), m_parser.headers());
         complete();
         return;
     }
-    finishWithError(RemoteHostClosedError, QStringLiteral("Connection closed"));
+    fail(QNetworkReply::RemoteHostClosedError, QStringLiteral("Connection closed"));
 }
 
 void PlainHttpReply::onSocketError(QAbstractSocket::SocketError error) {
@@ -188,7 +149,7 @@ void PlainHttpReply::onSocketError(QAbstractSocket::SocketError error) {
     }
     if (retryOnFreshConnection())
         return;
-    finishWithError(errorForSocket(error), m_socket ? m_socket->errorString() : QString());
+    fail(errorForSocket(error), m_socket ? m_socket->errorString() : QString());
 }
 
 // A kept-alive connection may have been closed by the server just as the request went out:
@@ -203,38 +164,20 @@ bool PlainHttpReply::retryOnFreshConnection() {
     return true;
 }
 
-bool PlainHttpReply::publishHead() {
-    m_headPublished = true;
-    setAttribute(QNetworkRequest::HttpStatusCodeAttribute, m_parser.status());
-    setAttribute(QNetworkRequest::HttpReasonPhraseAttribute, m_parser.reasonPhrase());
-    for (const auto &[name, value] : m_parser.headers())
-        setRawHeader(name, value);
-    emit metaDataChanged();
-    return !isFinished();
-}
-
 void PlainHttpReply::complete() {
     releaseSocket(m_parser.keepAlive());
-    setFinished(true);
-    if (const NetworkError error = errorForStatus(m_parser.status()); error != NoError) {
-        setError(error, QString::fromLatin1(m_parser.reasonPhrase()));
-        emit errorOccurred(error);
-    }
-    emit finished();
+    finish();
 }
 
-void PlainHttpReply::finishWithError(NetworkError error, const QString &message) {
+void PlainHttpReply::fail(QNetworkReply::NetworkError error, const QString &message) {
     if (isFinished())
         return;
     releaseSocket(false);
-    setError(error, message);
-    setFinished(true);
-    emit errorOccurred(error);
-    emit finished();
+    finish(error, message);
 }
 
 void PlainHttpReply::abort() {
-    finishWithError(OperationCanceledError, QStringLiteral("Operation canceled"));
+    fail(QNetworkReply::OperationCanceledError, QStringLiteral("Operation canceled"));
 }
 
 void PlainHttpReply::releaseSocket(bool reusable) {
@@ -249,22 +192,8 @@ void PlainHttpReply::releaseSocket(bool reusable) {
         HttpConnectionCache::discard(socket);
 }
 
-qint64 PlainHttpReply::bytesAvailable() const {
-    return QNetworkReply::bytesAvailable() + (m_received.size() - m_readOffset);
-}
-
-qint64 PlainHttpReply::readData(char *data, qint64 maxSize) {
-    const qsizetype available = m_received.size() - m_readOffset;
-    if (available == 0)
-        return isFinished() ? -1 : 0;
-    const qsizetype count = qsizetype(qMin<qint64>(maxSize, available));
-    std::memcpy(data, m_received.constData() + m_readOffset, size_t(count));
-    m_readOffset += count;
-    if (m_readOffset == m_received.size()) {
-        m_received.resize(0);
-        m_readOffset = 0;
-    }
-    return count;
+QByteArray PlainHttpReply::readAll() {
+    return std::exchange(m_received, QByteArray());
 }
 
 } // namespace modelrelay

@@ -25,7 +25,7 @@ public:
     void connectionClosed();
 
     State state() const { return m_state; }
-    bool hasHead() const { return m_state != State::Head && m_status != 0; }
+    bool hasHead() const { return m_headDone; } // a complete head (even if the body failed later)
     bool isComplete() const { return m_state == State::Complete; }
     bool hasFailed() const { return m_state == State::Failed; }
     QString errorString() const { return m_error; }
@@ -57,6 +57,7 @@ private:
     ChunkStep m_chunkStep = ChunkStep::Size;
     QByteArray m_line;
     qsizetype m_headBytes = 0;
+    bool m_headDone = false;
     int m_status = 0;
     QByteArray m_reason;
     bool m_http10 = false;

@@ -95,7 +95,10 @@ qsizetype HttpResponseParser::takeLine(QByteArrayView bytes, qsizetype limit, bo
     const qsizetype take = newline < 0 ? bytes.size() : newline;
     *complete = newline >= 0;
     if (m_line.size() + take > limit) {
-        fail(QStringLiteral("a line of the response is longer than %1 bytes").arg(limit));
+        fail(m_state == State::Head
+                 ? QStringLiteral("the response head is longer than %1 KB").arg(kMaxHeadBytes / 1024)
+                 : QStringLiteral("a chunk-size or trailer line of the response is longer than %1 bytes")
+                       .arg(limit));
         return bytes.size();
     }
     m_line.append(bytes.first(take));
@@ -199,6 +202,7 @@ void HttpResponseParser::headEnded() {
     }
 
     m_state = State::Body;
+    m_headDone = true;
     if (m_status == 204 || m_status == 304) {
         m_framing = Framing::None;
         m_state = State::Complete;

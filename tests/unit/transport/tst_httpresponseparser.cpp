@@ -1,4 +1,4 @@
-#include "server/HttpResponseParser.h"
+#include "transport/HttpResponseParser.h"
 
 #include <QtTest>
 
