@@ -1,5 +1,6 @@
 #include "HeadlessRunner.h"
 
+#include "ConsoleOutput.h"
 #include "ShutdownSignals.h"
 #include "backends/RequestRouter.h"
 #include "config/ClaudeCodeSetup.h"
@@ -16,10 +17,6 @@ namespace modelrelay {
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-void printLine(FILE *stream, const QString &text) {
-    std::fputs(qPrintable(text + u'\n'), stream);
-    std::fflush(stream);
-}
 // Listening on every interface (0.0.0.0, ::) is not an address a client can connect to.
 QString clientAddress(const QString &listenAddress) {
     QUrl url(listenAddress);

@@ -1,5 +1,6 @@
 #include "SelfTestRunner.h"
 
+#include "ConsoleOutput.h"
 #include "selftest/SelfTest.h"
 #include "selftest/SelfTestReport.h"
 
@@ -9,13 +10,6 @@
 namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
-
-namespace {
-void printLine(FILE *stream, const QString &text) {
-    std::fputs(qPrintable(text + u'\n'), stream);
-    std::fflush(stream);
-}
-} // namespace
 
 int SelfTestRunner::run(const LoadedConfig &loaded) {
     QCoreApplication &app = *QCoreApplication::instance();

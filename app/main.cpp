@@ -1,4 +1,5 @@
 // The composition root: reads the configuration, then runs headless or as a tray application.
+#include "ClaudeSetupRunner.h"
 #include "HeadlessRunner.h"
 #include "SelfTestRunner.h"
 #include "config/ConfigLoader.h"
@@ -62,9 +63,11 @@ void useParentConsole() {
 #endif
 }
 
-enum class Mode { SelfTest, Gui, Headless };
+enum class Mode { ClaudeSetup, SelfTest, Gui, Headless };
 
 Mode modeFor(const LaunchOptions &launch) {
+    if (launch.claudeSetup != ClaudeSetupAction::None)
+        return Mode::ClaudeSetup;
     if (launch.selfTest)
         return Mode::SelfTest;
 #ifdef MODELRELAY_WITH_UI
@@ -123,6 +126,8 @@ int main(int argc, char **argv) {
     loaded->config.learnedFile = QFileInfo(settings->location()).dir().filePath(u"learned.ini"_s);
 
     switch (mode) {
+    case Mode::ClaudeSetup:
+        return ClaudeSetupRunner::run(*loaded);
     case Mode::SelfTest:
         return SelfTestRunner::run(*loaded);
 #ifdef MODELRELAY_WITH_UI

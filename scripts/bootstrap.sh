@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake ninja-build g++ pkg-config
   file dpkg-dev # cpack -G DEB: dpkg-shlibdeps computes the package's dependencies
-  qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev qtkeychain-qt6-dev
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev qtkeychain-qt6-dev libqt6sql6-sqlite
   curl ca-certificates fonts-dejavu-core
   xvfb trayer xdotool imagemagick
   dbus-daemon gnome-keyring libsecret-tools # the keychain test's own Secret Service

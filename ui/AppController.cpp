@@ -179,13 +179,19 @@ void AppController::setRouting(const Routing &routing) {
 QString AppController::claudeCodeSetupLine() const {
     if (m_address.isEmpty())
         return {};
+    return ClaudeCodeSetup::line(claudeCodeEnvironment());
+}
+
+ClaudeCodeSetup::Environment AppController::claudeCodeEnvironment() const {
     auto facts = [this](const QString &backendModel) {
         for (const LearnedModel &m : m_learned)
             if (m.model == backendModel)
                 return ClaudeCodeSetup::ModelFacts{m.contextLength, m.maxOutputTokens};
         return ClaudeCodeSetup::ModelFacts{};
     };
-    return ClaudeCodeSetup::line(ClaudeCodeSetup::environmentFor(m_config, m_address, facts));
+    const QString address =
+        m_address.isEmpty() ? ClaudeCodeSetup::proxyUrl(m_config.host, m_config.port) : m_address;
+    return ClaudeCodeSetup::environmentFor(m_config, address, facts);
 }
 
 } // namespace modelrelay

@@ -4,6 +4,7 @@
 // variables override the saved settings for this run only: only what the user edits is saved.
 #pragma once
 
+#include "config/ClaudeCodeSetup.h"
 #include "config/ProxyConfig.h"
 #include "config/SettingsStore.h"
 #include "server/ProxyService.h"
@@ -31,9 +32,13 @@ public:
     QString address() const { return m_address; }
     // The line that points Claude Code at the running proxy (empty while it is not running).
     QString claudeCodeSetupLine() const;
+    // What points Claude Code at this proxy: where it listens (or will, while stopped), the key
+    // and the limits of the mapped models as far as they are known.
+    ClaudeCodeSetup::Environment claudeCodeEnvironment() const;
     QString lastError() const { return m_lastError; }
     QString settingsLocation() const { return m_settings->location(); }
     QString apiKeysLocation() const { return m_settings->secretsLocation(); } // "the system keychain"
+    HistoryRetention historyRetention() const { return m_settings->historyRetention(); }
 
 public slots:
     void start();
@@ -46,6 +51,9 @@ public slots:
     void setModelMap(const QList<modelrelay::ModelRule> &rules, const QString &defaultModel);
     void setListenPort(quint16 port);
     void setRouting(const modelrelay::Routing &routing);
+    void setHistoryRetention(const modelrelay::HistoryRetention &retention) {
+        m_settings->setHistoryRetention(retention);
+    }
 
 signals:
     void stateChanged(modelrelay::AppController::State state);

@@ -6,10 +6,16 @@
 #include "TrayController.h"
 #include "UiResources.h"
 #include "config/KeychainSecretStore.h"
+#include "history/HistoryStore.h"
 #include "models/ModelTotalsModel.h"
 #include "models/RequestLogModel.h"
+#include "pages/HistoryPage.h"
+#include "pages/UsagePage.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <cstdio>
 
@@ -40,7 +46,31 @@ int runGui(const LoadedConfig &loaded) {
     QObject::connect(&controller, &AppController::requestFinished, &log, &RequestLogModel::add);
     QObject::connect(&controller, &AppController::requestFinished, &totals, &ModelTotalsModel::add);
 
+    // The history lives with the application's data, or next to a settings file given with --settings.
+    const QString historyPath =
+        loaded.launch.settingsPath.isEmpty()
+            ? QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
+                  .filePath(QStringLiteral("history.sqlite"))
+            : QFileInfo(loaded.launch.settingsPath).dir().filePath(QStringLiteral("history.sqlite"));
+    HistoryStore history(historyPath, controller.historyRetention());
+    QObject::connect(&controller, &AppController::requestFinished, &history, &HistoryStore::add);
+
     MainWindow window(controller, &log, &totals);
+    auto *historyPage = new HistoryPage(&history);
+    QObject::connect(historyPage, &HistoryPage::retentionChanged, &controller,
+                     &AppController::setHistoryRetention);
+    window.addPage(historyPage, QObject::tr("History"));
+    window.addPage(new UsagePage(&history), QObject::tr("Usage"));
+    QObject::connect(
+        &history, &HistoryStore::movedAside, &window, [&window](const QString &aside, const QString &reason) {
+            window.statusBar()->showMessage(
+                QObject::tr("The request history was damaged (%1); it was kept as %2 and a new one started.")
+                    .arg(reason, QDir::toNativeSeparators(aside)),
+                30000);
+        });
+    QObject::connect(&history, &HistoryStore::unavailable, &window, [&window](const QString &problem) {
+        window.statusBar()->showMessage(QObject::tr("No request history: %1").arg(problem), 30000);
+    });
     TrayController tray(controller);
     QObject::connect(&tray, &TrayController::openWindowRequested, &window, &MainWindow::bringToFront);
     QObject::connect(&tray, &TrayController::quitRequested, &app, &QApplication::quit);

@@ -6,6 +6,7 @@
 #include "TrayController.h"
 #include "UiResources.h"
 #include "pages/BackendsPage.h"
+#include "pages/ClaudeCodePage.h"
 #include "pages/ModelMapPage.h"
 #include "pages/RequestsPage.h"
 #include "pages/RoutingPage.h"
@@ -13,6 +14,8 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -33,6 +36,9 @@ MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsMode
     , m_modelMap(new ModelMapPage(app))
     , m_backends(new BackendsPage(app))
     , m_routing(new RoutingPage(app))
+    , m_claudeCode(new ClaudeCodePage(
+          app, ClaudeSettingsFile::defaultPath(),
+          QFileInfo(app.settingsLocation()).dir().filePath(QStringLiteral("claude-code-terminal.json"))))
     , m_state(new QLabel)
     , m_statusAddress(new QLabel)
     , m_statusBackend(new QLabel)
@@ -48,6 +54,7 @@ MainWindow::MainWindow(AppController &app, RequestLogModel *log, ModelTotalsMode
     m_tabs->addTab(m_modelMap, tr("Model map"));
     m_tabs->addTab(m_backends, tr("Backends"));
     m_tabs->addTab(m_routing, tr("Routing"));
+    m_tabs->addTab(m_claudeCode, tr("Claude Code"));
     connect(m_backends, &BackendsPage::modelsListed, m_modelMap, &ModelMapPage::setBackendModels);
     connect(m_backends, &BackendsPage::modelsListed, m_routing, &RoutingPage::setBackendModels);
 
@@ -127,6 +134,10 @@ void MainWindow::refresh() {
     m_statusError->setText(m_app.lastError().isEmpty() ? QString()
                                                        : tr("Last error: %1").arg(m_app.lastError()));
     m_statusError->setToolTip(m_app.lastError());
+}
+
+void MainWindow::addPage(QWidget *page, const QString &title) {
+    m_tabs->addTab(page, title);
 }
 
 AboutDialog *MainWindow::showAbout() {

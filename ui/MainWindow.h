@@ -12,6 +12,7 @@ namespace modelrelay {
 class AboutDialog;
 class AppController;
 class BackendsPage;
+class ClaudeCodePage;
 class ModelMapPage;
 class ModelTotalsModel;
 class RequestLogModel;
@@ -28,8 +29,12 @@ public:
     ModelMapPage *modelMapPage() const { return m_modelMap; }
     BackendsPage *backendsPage() const { return m_backends; }
     RoutingPage *routingPage() const { return m_routing; }
+    ClaudeCodePage *claudeCodePage() const { return m_claudeCode; }
     QPushButton *toggleButton() const { return m_toggle; }
     AboutDialog *showAbout();
+    // Pages that need more than the controller (the history's) are added by whoever owns what
+    // they need.
+    void addPage(QWidget *page, const QString &title);
     void bringToFront();
 
 protected:
@@ -44,6 +49,7 @@ private:
     ModelMapPage *m_modelMap;
     BackendsPage *m_backends;
     RoutingPage *m_routing;
+    ClaudeCodePage *m_claudeCode;
     QLabel *m_state;
     QLabel *m_statusAddress;
     QLabel *m_statusBackend;

@@ -18,15 +18,24 @@ ClaudeCodeSetup::Shell ClaudeCodeSetup::currentShell() {
 #endif
 }
 
-QString ClaudeCodeSetup::line(const Environment &environment, Shell shell) {
-    QList<std::pair<QString, QString>> variables{
-        {u"ANTHROPIC_BASE_URL"_s, environment.baseUrl},
-        {u"ANTHROPIC_API_KEY"_s, environment.apiKey.isEmpty() ? u"modelrelay"_s : environment.apiKey}};
+namespace {
+// The output cap and the compaction window, when known.
+QList<ClaudeCodeSetup::Variable> limitVariables(const ClaudeCodeSetup::Environment &environment) {
+    QList<ClaudeCodeSetup::Variable> variables;
     if (environment.maxOutputTokens > 0)
         variables.append({u"CLAUDE_CODE_MAX_OUTPUT_TOKENS"_s, QString::number(environment.maxOutputTokens)});
     if (environment.autoCompactWindow > 0)
         variables.append(
             {u"CLAUDE_CODE_AUTO_COMPACT_WINDOW"_s, QString::number(environment.autoCompactWindow)});
+    return variables;
+}
+} // namespace
+
+QString ClaudeCodeSetup::line(const Environment &environment, Shell shell) {
+    QList<std::pair<QString, QString>> variables{
+        {u"ANTHROPIC_BASE_URL"_s, environment.baseUrl},
+        {u"ANTHROPIC_API_KEY"_s, environment.apiKey.isEmpty() ? u"modelrelay"_s : environment.apiKey}};
+    variables.append(limitVariables(environment));
     QStringList parts;
     for (const auto &[name, value] : variables) {
         if (shell == Shell::PowerShell)
@@ -35,6 +44,31 @@ QString ClaudeCodeSetup::line(const Environment &environment, Shell shell) {
             parts.append(u"%1=%2"_s.arg(name, value));
     }
     return shell == Shell::PowerShell ? parts.join(u"; "_s) : u"export "_s + parts.join(u' ');
+}
+
+QList<ClaudeCodeSetup::Variable> ClaudeCodeSetup::variables(const Environment &environment) {
+    QList<Variable> variables{
+        {u"ANTHROPIC_BASE_URL"_s, environment.baseUrl},
+        {u"ANTHROPIC_AUTH_TOKEN"_s, environment.apiKey.isEmpty() ? u"modelrelay"_s : environment.apiKey},
+        {u"ANTHROPIC_API_KEY"_s, QString()}};
+    variables.append(limitVariables(environment));
+    return variables;
+}
+
+QString ClaudeCodeSetup::proxyUrl(const QString &host, quint16 port) {
+    QString reachable = host;
+    if (host.isEmpty() || host == "0.0.0.0"_L1)
+        reachable = u"127.0.0.1"_s;
+    else if (host == "::"_L1)
+        reachable = u"::1"_s;
+    if (reachable.contains(u':'))
+        reachable = u'[' + reachable + u']';
+    return u"http://%1:%2"_s.arg(reachable).arg(port);
+}
+
+QStringList ClaudeCodeSetup::managedVariables() {
+    return {u"ANTHROPIC_BASE_URL"_s, u"ANTHROPIC_AUTH_TOKEN"_s, u"ANTHROPIC_API_KEY"_s,
+            u"CLAUDE_CODE_MAX_OUTPUT_TOKENS"_s, u"CLAUDE_CODE_AUTO_COMPACT_WINDOW"_s};
 }
 
 ClaudeCodeSetup::Environment

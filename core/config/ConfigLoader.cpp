@@ -343,7 +343,11 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
     const QCommandLineOption settings(u"settings"_s, u"Use this INI file for saved settings."_s, u"file"_s);
     const QCommandLineOption keepBilling(u"keep-billing-header"_s,
                                          u"Keep Claude Code's billing header line."_s);
-    parser.addOptions({help, version, headless, show, selfTest, config, settings, keepBilling});
+    const QCommandLineOption apply(u"apply"_s, u"claude-setup: write the settings."_s);
+    const QCommandLineOption restore(u"restore"_s, u"claude-setup: put back the previous settings."_s);
+    const QCommandLineOption print(u"print"_s, u"claude-setup: show the settings."_s);
+    parser.addOptions(
+        {help, version, headless, show, selfTest, config, settings, keepBilling, apply, restore, print});
     QList<std::pair<QCommandLineOption, const Names *>> valueOptions;
     for (const Names &n : kSettings) {
         if (!n.flag)
@@ -357,12 +361,37 @@ std::optional<LoadedConfig> ConfigLoader::load(const QStringList &arguments, con
         *error = parser.errorText();
         return std::nullopt;
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        *error = u"unexpected argument '%1' (see --help)"_s.arg(parser.positionalArguments().constFirst());
+    QStringList positional = parser.positionalArguments();
+    const bool claudeSetup = !positional.isEmpty() && positional.constFirst() == "claude-setup"_L1;
+    if (claudeSetup)
+        positional.removeFirst();
+    if (!positional.isEmpty()) {
+        *error = u"unexpected argument '%1' (see --help)"_s.arg(positional.constFirst());
+        return std::nullopt;
+    }
+    const QList<std::pair<const QCommandLineOption *, ClaudeSetupAction>> setupActions{
+        {&print, ClaudeSetupAction::Print},
+        {&apply, ClaudeSetupAction::Apply},
+        {&restore, ClaudeSetupAction::Restore}};
+    ClaudeSetupAction setupAction = claudeSetup ? ClaudeSetupAction::Print : ClaudeSetupAction::None;
+    int setupActionsGiven = 0;
+    for (const auto &[option, action] : setupActions) {
+        if (!parser.isSet(*option))
+            continue;
+        if (!claudeSetup) {
+            *error = u"--%1 belongs to 'modelrelay claude-setup --%1'"_s.arg(option->names().constFirst());
+            return std::nullopt;
+        }
+        setupAction = action;
+        ++setupActionsGiven;
+    }
+    if (setupActionsGiven > 1) {
+        *error = u"claude-setup takes one of --print, --apply or --restore"_s;
         return std::nullopt;
     }
 
     LoadedConfig loaded;
+    loaded.launch.claudeSetup = setupAction;
     loaded.config = base;
     loaded.launch.headless = parser.isSet(headless);
     loaded.launch.showWindow = parser.isSet(show);
@@ -429,6 +458,7 @@ QString ConfigLoader::helpText() {
         environment.append({QString::fromLatin1(n.env), QString::fromLatin1(n.help)});
     }
     return u"Usage: modelrelay [options]\n"
+           "       modelrelay claude-setup [--print | --apply | --restore] [options]\n"
            "Run Claude Code (or any Anthropic Messages API client) on Ollama or an OpenAI-compatible "
            "server.\n\nOptions:\n"_s +
            helpTable(options) +
@@ -438,7 +468,11 @@ QString ConfigLoader::helpText() {
            u"\nThere is no --api-key flag: a key on the command line is visible to every user through\n"
            "the process list. Give it in PROVIDER_API_KEY or the --config file.\n\n"
            "Then point Claude Code at the proxy:\n"
-           "  export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay\n"_s;
+           "  export ANTHROPIC_BASE_URL=http://127.0.0.1:8787 ANTHROPIC_API_KEY=modelrelay\n"
+           "or write it into Claude Code's own settings (~/.claude/settings.json, or in CLAUDE_CONFIG_DIR):\n"
+           "  modelrelay claude-setup --print     what would be written, and where Claude Code goes now\n"
+           "  modelrelay claude-setup --apply     write it (a backup of the previous values is kept)\n"
+           "  modelrelay claude-setup --restore   put the previous values back\n"_s;
 }
 
 } // namespace modelrelay

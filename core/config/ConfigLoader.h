@@ -11,8 +11,12 @@
 
 namespace modelrelay {
 
+// `modelrelay claude-setup --print|--apply|--restore`: Claude Code's own settings, then exit.
+enum class ClaudeSetupAction { None, Print, Apply, Restore };
+
 struct LaunchOptions {
     bool headless = false;
+    ClaudeSetupAction claudeSetup = ClaudeSetupAction::None;
     bool selfTest = false;   // --self-test: check the backend with Claude Code-shaped requests, then exit
     bool showWindow = false; // --show
     bool showHelp = false;

@@ -38,7 +38,8 @@ public:
             skipValue();
             if (m_pos > m_json.size())
                 return {};
-            result.append({decodeKey(rawKey), m_json.sliced(valueStart, m_pos - valueStart).trimmed()});
+            result.append({decodeKey(rawKey), m_json.sliced(valueStart, m_pos - valueStart).trimmed(),
+                           keyStart, valueStart});
             skipSpace();
             if (!take(','))
                 break;

@@ -10,7 +10,9 @@ namespace modelrelay {
 
 struct JsonMember {
     QString key;
-    QByteArray rawValue; // the value's JSON text as written, e.g. "\"qwen\"" or {"model": ...}
+    QByteArray rawValue;       // the value's JSON text as written, e.g. "\"qwen\"" or {"model": ...}
+    qsizetype keyOffset = 0;   // where the key's opening quote is in the text read
+    qsizetype valueOffset = 0; // where rawValue starts in the text read
 };
 
 class JsonObjectMembers {

@@ -30,6 +30,8 @@ const QString baseUrl = u"baseUrl"_s;
 const QString ollamaContextSize = u"ollamaContextSize"_s;
 const QString maxOutputTokens = u"maxOutputTokens"_s;
 const QString toolSchemas = u"toolSchemas"_s;
+const QString historyDays = u"history/days"_s;
+const QString historyMegabytes = u"history/maxMegabytes"_s;
 } // namespace Key
 
 QList<BackendProfile> defaultProfiles() {
@@ -62,6 +64,17 @@ SettingsStore::~SettingsStore() = default;
 bool SettingsStore::hasSavedConfig() const {
     return m_settings->contains(Key::port) || m_settings->contains(Key::activeProfile) ||
            m_settings->contains(Key::profiles + u"/size"_s);
+}
+
+HistoryRetention SettingsStore::historyRetention() const {
+    const HistoryRetention defaults;
+    return {m_settings->value(Key::historyDays, defaults.days).toInt(),
+            m_settings->value(Key::historyMegabytes, defaults.maxMegabytes).toInt()};
+}
+
+void SettingsStore::setHistoryRetention(const HistoryRetention &retention) {
+    m_settings->setValue(Key::historyDays, retention.days);
+    m_settings->setValue(Key::historyMegabytes, retention.maxMegabytes);
 }
 
 QString SettingsStore::location() const {

@@ -4,6 +4,7 @@
 
 #include "ProxyConfig.h"
 #include "SecretStore.h"
+#include "history/HistoryRetention.h"
 
 #include <QList>
 #include <QString>
@@ -36,6 +37,10 @@ public:
     void saveProfiles(const QList<BackendProfile> &profiles);
     int activeProfileIndex() const;
     void setActiveProfileIndex(int index);
+
+    // How much request history the window keeps.
+    HistoryRetention historyRetention() const;
+    void setHistoryRetention(const HistoryRetention &retention);
 
     bool hasSavedConfig() const;
     QString location() const; // file path, for the UI and --help

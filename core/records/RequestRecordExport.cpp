@@ -29,22 +29,6 @@ QJsonValue bodyValue(const QByteArray &redactedBytes) {
     return QString::fromUtf8(redactedBytes);
 }
 
-// Pieces with their secrets removed across piece boundaries; omission markers pass unchanged.
-QList<TimedBytes> redactedPieces(const QList<TimedBytes> &pieces) {
-    QList<QByteArray> bytes;
-    for (const TimedBytes &piece : pieces) {
-        if (!RequestRecord::isOmittedMarker(piece))
-            bytes.append(piece.bytes);
-    }
-    const QList<QByteArray> redacted = SecretRedactor::redactPieces(bytes);
-    QList<TimedBytes> out;
-    qsizetype next = 0;
-    for (const TimedBytes &piece : pieces)
-        out.append(RequestRecord::isOmittedMarker(piece) ? piece
-                                                         : TimedBytes{piece.atMs, redacted.value(next++)});
-    return out;
-}
-
 QByteArray joined(const QList<TimedBytes> &pieces) {
     QByteArray all;
     for (const TimedBytes &piece : pieces) {
@@ -153,13 +137,13 @@ QList<TimedSseEvent> RequestRecordExport::splitEvents(const QList<TimedBytes> &p
 }
 
 QJsonObject RequestRecordExport::toJson(const RequestRecord &record) {
-    const QList<TimedBytes> backendChunks = redactedPieces(record.backendChunks);
+    const QList<TimedBytes> backendChunks = SecretRedactor::redactTimed(record.backendChunks);
     // Answers ProxyServer gives itself (errors before a backend call, count_tokens) have no
     // timed writes: the response is all there is, and its events have no times. (It cannot pose
     // as a write timed -1: that is the omission marker.)
     const bool timedWrites = !record.clientWrites.isEmpty();
     const QList<TimedBytes> clientWrites =
-        timedWrites ? redactedPieces(record.clientWrites) : QList<TimedBytes>{};
+        timedWrites ? SecretRedactor::redactTimed(record.clientWrites) : QList<TimedBytes>{};
     const QByteArray clientResponse =
         timedWrites ? joined(clientWrites) : SecretRedactor::redact(record.response);
     QList<TimedSseEvent> clientEvents =

@@ -74,6 +74,21 @@ QByteArray SecretRedactor::redact(const QByteArray &text) {
     return redactPieces({text}).value(0);
 }
 
+QList<TimedBytes> SecretRedactor::redactTimed(const QList<TimedBytes> &pieces) {
+    QList<QByteArray> bytes;
+    for (const TimedBytes &piece : pieces) {
+        if (!RequestRecord::isOmittedMarker(piece))
+            bytes.append(piece.bytes);
+    }
+    const QList<QByteArray> redacted = redactPieces(bytes);
+    QList<TimedBytes> out;
+    qsizetype next = 0;
+    for (const TimedBytes &piece : pieces)
+        out.append(RequestRecord::isOmittedMarker(piece) ? piece
+                                                         : TimedBytes{piece.atMs, redacted.value(next++)});
+    return out;
+}
+
 QList<QByteArray> SecretRedactor::redactPieces(const QList<QByteArray> &pieces) {
     QByteArray whole;
     for (const QByteArray &piece : pieces)

@@ -20,7 +20,7 @@ mount_into "$root" "$src"
 in_root "$root" apt-get update -qq
 in_root "$root" apt-get install -y -qq --no-install-recommends \
   cmake ninja-build g++ qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev \
-  qt6-svg-dev qt6-svg-plugins libgl-dev qtkeychain-qt6-dev nodejs curl ca-certificates fonts-dejavu-core \
+  qt6-svg-dev qt6-svg-plugins libgl-dev qtkeychain-qt6-dev libqt6sql6-sqlite nodejs curl ca-certificates fonts-dejavu-core \
   file dpkg-dev appstream desktop-file-utils lintian >/dev/null
 echo "Qt in the trixie root: $(in_root "$root" dpkg-query -W -f='${Version}' qt6-base-dev)"
 

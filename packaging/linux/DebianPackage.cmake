@@ -61,13 +61,13 @@ add_custom_target(modelrelay-changelog ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/c
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/changelog.Debian.gz DESTINATION ${modelrelay_doc_dir})
 
 # What dpkg-shlibdeps cannot see: the Qt plugins ModelRelay loads at run time (SVG icons for the
-# tray, the X11 platform, TLS for https backends). Their packages differ between releases (Debian
+# tray, the X11 platform, TLS for https backends, SQLite for the request history). Their packages differ between releases (Debian
 # 13 moved the SVG ones to qt6-svg-plugins), so ask dpkg which package holds each one here.
 # The .deb check reads the list back to see them installed.
 set(modelrelay_plugin_packages "")
 set(modelrelay_plugin_files "")
 foreach(plugin iconengines/libqsvgicon.so imageformats/libqsvg.so platforms/libqxcb.so
-               tls/libqopensslbackend.so)
+               tls/libqopensslbackend.so sqldrivers/libqsqlite.so)
   set(file "${QT6_INSTALL_PREFIX}/${QT6_INSTALL_PLUGINS}/${plugin}")
   execute_process(COMMAND dpkg-query -S "${file}" OUTPUT_VARIABLE owner RESULT_VARIABLE status ERROR_QUIET)
   if(NOT status EQUAL 0)

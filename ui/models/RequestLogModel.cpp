@@ -60,19 +60,23 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const {
     const RequestRecord &r = m_rows.at(std::size_t(index.row()));
     if (role == RecordRole)
         return QVariant::fromValue(r);
-    if (role == Qt::TextAlignmentRole && index.column() >= Status)
+    return cellData(r, index.column(), role);
+}
+
+QVariant RequestLogModel::cellData(const RequestRecord &r, int column, int role) {
+    if (role == Qt::TextAlignmentRole && column >= Status)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::ForegroundRole && index.column() == Status && (r.status >= 400 || !r.error.isEmpty()))
+    if (role == Qt::ForegroundRole && column == Status && (r.status >= 400 || !r.error.isEmpty()))
         return QBrush(QColor(0xc0, 0x39, 0x2b));
-    if (role == Qt::ForegroundRole && index.column() == EstimatedInput && !r.warning.isEmpty())
+    if (role == Qt::ForegroundRole && column == EstimatedInput && !r.warning.isEmpty())
         return QBrush(QColor(0xb9, 0x77, 0x0e));
-    if (role == Qt::ToolTipRole && index.column() == Backend)
+    if (role == Qt::ToolTipRole && column == Backend)
         return attemptsTip(r);
     if (role == Qt::ToolTipRole)
         return !r.error.isEmpty() ? r.error : !r.warning.isEmpty() ? r.warning : r.notes.join(u'\n');
     if (role != Qt::DisplayRole)
         return {};
-    switch (index.column()) {
+    switch (column) {
     case Time:
         return r.startedAt.toString(u"HH:mm:ss"_s);
     case Model:
@@ -104,6 +108,10 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const {
 QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
+    return columnTitle(section);
+}
+
+QVariant RequestLogModel::columnTitle(int section) {
     switch (section) {
     case Time:
         return tr("Time");

@@ -37,6 +37,10 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // What a row shows for a record in each column and role (the history's table shows the same).
+    static QVariant cellData(const RequestRecord &record, int column, int role);
+    static QVariant columnTitle(int column);
+
     int capacity() const { return m_capacity; }
     static constexpr int kRowsWithBodies = 50; // newest rows that keep their request/response bodies
     const RequestRecord &record(int row) const { return m_rows.at(std::size_t(row)); }

@@ -273,6 +273,11 @@ void RequestInspector::setRecord(const RequestRecord &record) {
     m_titles.at(ClientEvents)
         ->setText(eventCount > 0 ? tr("Events to client · %1").arg(eventCount) : tr("Answer to client"));
     m_panes.at(ClientEvents)->setPlainText(eventsText(r, doc));
+    if (!m_notKeptNote.isEmpty()) {
+        for (QPlainTextEdit *pane : std::as_const(m_panes))
+            if (pane->toPlainText() == notKept())
+                pane->setPlainText(m_notKeptNote);
+    }
     for (QLabel *title : std::as_const(m_titles))
         title->setToolTip(title->text());
 }

@@ -24,6 +24,8 @@ public:
     explicit RequestInspector(QWidget *parent = nullptr);
 
     void setRecord(const RequestRecord &record);
+    // What an empty body pane says instead of the live log's "only the newest … keep their bodies".
+    void setNotKeptNote(const QString &note) { m_notKeptNote = note; }
     void clear();
     bool hasRecord() const { return m_record.has_value(); }
 
@@ -42,6 +44,7 @@ public slots:
 
 private:
     std::optional<RequestRecord> m_record;
+    QString m_notKeptNote;
     QLabel *m_summary;
     QPushButton *m_export;
     QSplitter *m_splitter;

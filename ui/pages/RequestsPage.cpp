@@ -1,9 +1,9 @@
 #include "RequestsPage.h"
 
 #include "RequestInspector.h"
+#include "RequestSummary.h"
 #include "models/ModelTotalsModel.h"
 #include "models/RequestLogModel.h"
-#include "records/SecretRedactor.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -31,28 +31,7 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    // Fixed widths sized for large values: contents-sized columns would be measured on the rows
-    // present at layout time and then jump (or elide) while the log fills.
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Model, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Backend, QHeaderView::Stretch);
-    const QLocale locale;
-    const QList<std::pair<int, QString>> widest = {
-        {RequestLogModel::Time, QStringLiteral("00:00:00")},
-        {RequestLogModel::Mode, tr("stream")},
-        {RequestLogModel::Status, QStringLiteral("529")},
-        {RequestLogModel::EstimatedInput, locale.toString(888888)},
-        {RequestLogModel::Input, locale.toString(888888)},
-        {RequestLogModel::Output, locale.toString(88888)},
-        {RequestLogModel::FirstToken, QStringLiteral("88888 ms")},
-        {RequestLogModel::Duration, QStringLiteral("888.88 s")},
-    };
-    const QFontMetrics headerMetrics = m_table->horizontalHeader()->fontMetrics();
-    for (const auto &[column, sample] : widest) {
-        const QString title = log->headerData(column, Qt::Horizontal).toString();
-        m_table->setColumnWidth(column, qMax(headerMetrics.horizontalAdvance(title) + 16,
-                                             m_table->fontMetrics().horizontalAdvance(sample) + 16));
-    }
+    sizeColumns(m_table, QStringLiteral("00:00:00"));
     m_table->setWordWrap(false);
 
     m_details->setReadOnly(true);
@@ -112,6 +91,31 @@ RequestsPage::RequestsPage(RequestLogModel *log, ModelTotalsModel *totals, QWidg
     });
 }
 
+void RequestsPage::sizeColumns(QTableView *table, const QString &timeSample) {
+    // Fixed widths sized for large values: contents-sized columns would be measured on the rows
+    // present at layout time and then jump (or elide) while the log fills.
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Model, QHeaderView::Stretch);
+    table->horizontalHeader()->setSectionResizeMode(RequestLogModel::Backend, QHeaderView::Stretch);
+    const QLocale locale;
+    const QList<std::pair<int, QString>> widest = {
+        {RequestLogModel::Time, timeSample},
+        {RequestLogModel::Mode, tr("stream")},
+        {RequestLogModel::Status, QStringLiteral("529")},
+        {RequestLogModel::EstimatedInput, locale.toString(888888)},
+        {RequestLogModel::Input, locale.toString(888888)},
+        {RequestLogModel::Output, locale.toString(88888)},
+        {RequestLogModel::FirstToken, QStringLiteral("88888 ms")},
+        {RequestLogModel::Duration, QStringLiteral("888.88 s")},
+    };
+    const QFontMetrics headerMetrics = table->horizontalHeader()->fontMetrics();
+    for (const auto &[column, sample] : widest) {
+        const QString title = RequestLogModel::columnTitle(column).toString();
+        table->setColumnWidth(column, qMax(headerMetrics.horizontalAdvance(title) + 16,
+                                           table->fontMetrics().horizontalAdvance(sample) + 16));
+    }
+}
+
 QPlainTextEdit *RequestsPage::bodyView(int index) const {
     static constexpr RequestInspector::Pane panes[] = {
         RequestInspector::ClientRequest, RequestInspector::BackendRequest, RequestInspector::ClientEvents};
@@ -126,49 +130,7 @@ void RequestsPage::showDetails() {
         return;
     }
     const RequestRecord &r = m_log->record(current.row());
-    const QLocale locale;
-    auto tokens = [&locale](const std::optional<int> &v) {
-        return v ? locale.toString(*v) : tr("not reported");
-    };
-    QStringList lines;
-    lines << tr("Request #%1 at %2").arg(r.id).arg(r.startedAt.toString(Qt::ISODateWithMs));
-    // What went wrong first: it is what the user selected the row for.
-    if (!r.error.isEmpty())
-        lines << tr("Error: %1").arg(r.error) << QString();
-    lines << tr("Endpoint:        %1").arg(r.endpoint);
-    lines << tr("Client model:    %1").arg(r.clientModel);
-    const QString backendModel = r.backendModel.isEmpty() ? tr("none") : r.backendModel;
-    lines << (r.backendName.isEmpty() ? tr("Backend model:   %1").arg(backendModel)
-                                      : tr("Backend model:   %1, on %2").arg(backendModel, r.backendName));
-    if (!r.route.isEmpty())
-        lines << tr("Route:           %1").arg(r.route);
-    if (r.attempts.size() > 1) {
-        lines << tr("Attempts:");
-        for (const BackendAttempt &attempt : r.attempts)
-            lines << tr("  • %1 on %2 at +%3 ms: %4")
-                         .arg(attempt.backendModel, attempt.backendName)
-                         .arg(attempt.atMs)
-                         .arg(attempt.outcome.isEmpty() ? tr("answered") : attempt.outcome);
-    }
-    lines << tr("Mode:            %1").arg(r.stream ? tr("streaming (SSE)") : tr("JSON"));
-    lines << tr("HTTP status:     %1").arg(r.status);
-    lines << tr("Input tokens:    ~%1 estimated, %2 by the backend")
-                 .arg(locale.toString(r.estimatedInputTokens), tokens(r.inputTokens));
-    if (!r.tokenCountSource.isEmpty())
-        lines << tr("Token count:     %1").arg(r.tokenCountSource);
-    lines << tr("Output tokens:   %1").arg(tokens(r.outputTokens));
-    lines << tr("First token:     %1")
-                 .arg(r.timeToFirstTokenMs >= 0 ? tr("%1 ms").arg(r.timeToFirstTokenMs) : tr("none"));
-    lines << tr("Duration:        %1 ms").arg(r.durationMs);
-    if (!r.stopReason.isEmpty())
-        lines << tr("Stop reason:     %1").arg(r.stopReason);
-    if (!r.notes.isEmpty()) {
-        lines << QString() << tr("Notes:");
-        for (const QString &note : r.notes)
-            lines << QStringLiteral("  • ") + note;
-    }
-    m_details->setPlainText(
-        QString::fromUtf8(SecretRedactor::redact(lines.join(QLatin1Char('\n')).toUtf8())));
+    m_details->setPlainText(RequestSummary::text(r));
     m_inspector->setRecord(r);
 }
 

@@ -23,6 +23,8 @@ public:
     RequestInspector *inspector() const { return m_inspector; }
     // The inspector's panes: 0 client request, 1 sent to backend, 2 what the client received.
     QPlainTextEdit *bodyView(int index) const;
+    // Widths for the request columns that fit large values (the history's table uses them too).
+    static void sizeColumns(QTableView *table, const QString &timeSample);
 
 private:
     void showDetails();
