@@ -4,6 +4,7 @@
 #pragma once
 
 #include "anthropic/StreamDelta.h"
+#include "backends/LineBuffer.h"
 
 #include <QByteArrayView>
 #include <QString>
@@ -30,6 +31,12 @@ public:
     virtual QStringList notes() const { return {}; }
 
 protected:
+    // A line over the buffer's limit ends the stream as an error of the backend's.
+    void noteOverflow(const LineBuffer &lines) {
+        if (lines.overflowed() && m_backendError.isEmpty())
+            m_backendError = lines.overflowMessage();
+    }
+
     QString m_backendError;
 };
 

@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QtTest>
@@ -48,6 +49,8 @@ private slots:
     void twoHundredConcurrentStreams();
     void unreachableBackendsAreNamed_data();
     void unreachableBackendsAreNamed();
+    void backendLineWithoutEndIsCut();
+    void unreadableBackendHeadIs502BeforeAnything();
 
 private:
     void startProxy(const std::function<void(ProxyConfig &)> &adjust = {}) {
@@ -228,6 +231,67 @@ void TestHardening::unreachableBackendsAreNamed() {
         QVERIFY2(message.contains(QUrl(url).host()), qPrintable(message));
     }
     QVERIFY(m_backend->requests().isEmpty());
+}
+
+void TestHardening::backendLineWithoutEndIsCut() {
+    // A "backend" that sends a 200 head, then megabytes without a newline for as long as it is read.
+    constexpr qint64 kMaxSent = 64LL * 1024 * 1024;
+    QTcpServer bomb;
+    QVERIFY(bomb.listen(QHostAddress::LocalHost));
+    qint64 sent = 0;
+    QPointer<QTcpSocket> backendSide;
+    connect(&bomb, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = bomb.nextPendingConnection();
+        backendSide = socket;
+        auto more = [socket, &sent] {
+            if (socket->bytesToWrite() < 1024 * 1024 && sent < kMaxSent) {
+                sent += socket->write(QByteArray(256 * 1024, 'a'));
+            }
+        };
+        connect(socket, &QTcpSocket::readyRead, socket, [socket, more] {
+            socket->readAll();
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: ");
+            more();
+        });
+        connect(socket, &QTcpSocket::bytesWritten, socket, more);
+    });
+    startProxy([&](ProxyConfig &c) {
+        c.backend.baseUrl = QUrl(QString("http://127.0.0.1:%1/v1").arg(bomb.serverPort()));
+    });
+    const auto answer = exchange("POST", "/v1/messages", requestBody(true));
+    QCOMPARE(answer->status(), 200); // the head said 200: the stream had begun
+    const QList<SseEvent> events = parseSse(answer->body());
+    QVERIFY(!events.isEmpty());
+    QCOMPARE(events.last().name, QString("error"));
+    const QString message = events.last().data.value("error").toObject().value("message").toString();
+    QVERIFY2(message.contains("16 MB without a line break"), qPrintable(message));
+    // The proxy stopped reading and let the backend go long before the bomb ran out.
+    QTRY_VERIFY(!backendSide || backendSide->state() == QAbstractSocket::UnconnectedState);
+    QVERIFY2(sent < kMaxSent, qPrintable(QString::number(sent)));
+    QCOMPARE(exchange("GET", "/health", {})->status(), 200);
+}
+
+void TestHardening::unreadableBackendHeadIs502BeforeAnything() {
+    // A status line, then a header that never ends within the head's 64 KB.
+    QTcpServer broken;
+    QVERIFY(broken.listen(QHostAddress::LocalHost));
+    connect(&broken, &QTcpServer::newConnection, this, [&broken] {
+        QTcpSocket *socket = broken.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 200 OK\r\nX-Big: " + QByteArray(80 * 1024, 'a'));
+        });
+    });
+    startProxy([&](ProxyConfig &c) {
+        c.backend.baseUrl = QUrl(QString("http://127.0.0.1:%1/v1").arg(broken.serverPort()));
+    });
+    for (const bool stream : {false, true}) {
+        const auto answer = exchange("POST", "/v1/messages", requestBody(stream));
+        QCOMPARE(answer->status(), 502);
+        QVERIFY(answer->header("content-type").startsWith("application/json"));
+        const QString message = errorOf(*answer).value("message").toString();
+        QVERIFY2(message.contains("64 KB"), qPrintable(message));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHardening)

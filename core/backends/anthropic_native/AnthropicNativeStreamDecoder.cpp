@@ -33,6 +33,7 @@ std::optional<int> optionalInt(const QJsonObject &o, QLatin1StringView key) {
 
 void AnthropicNativeStreamDecoder::feed(QByteArrayView bytes, std::vector<StreamDelta> &out) {
     m_lines.feed(bytes, [&](QByteArrayView line) { handleLine(line, out); });
+    noteOverflow(m_lines);
 }
 
 void AnthropicNativeStreamDecoder::finish(std::vector<StreamDelta> &out) {

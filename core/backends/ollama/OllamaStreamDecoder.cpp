@@ -10,6 +10,7 @@ using namespace Qt::Literals::StringLiterals;
 
 void OllamaStreamDecoder::feed(QByteArrayView bytes, std::vector<StreamDelta> &out) {
     m_lines.feed(bytes, [&](QByteArrayView line) { handleLine(line, out); });
+    noteOverflow(m_lines);
 }
 
 void OllamaStreamDecoder::finish(std::vector<StreamDelta> &out) {

@@ -32,6 +32,7 @@ std::optional<int> optionalInt(const QJsonObject &o, QLatin1StringView key) {
 
 void OpenAiStreamDecoder::feed(QByteArrayView bytes, std::vector<StreamDelta> &out) {
     m_lines.feed(bytes, [&](QByteArrayView line) { handleLine(line, out); });
+    noteOverflow(m_lines);
 }
 
 void OpenAiStreamDecoder::finish(std::vector<StreamDelta> &out) {
