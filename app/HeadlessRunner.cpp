@@ -4,6 +4,7 @@
 #include "ShutdownSignals.h"
 #include "backends/RequestRouter.h"
 #include "config/ClaudeCodeSetup.h"
+#include "records/LogText.h"
 #include "records/RequestRecordFormatter.h"
 #include "server/ProxyService.h"
 
@@ -39,16 +40,21 @@ int HeadlessRunner::run(const LoadedConfig &loaded) {
     QObject::connect(&service, &ProxyService::started, &app, [&](const QString &address) {
         printLine(stdout, u"ModelRelay %1 listening on %2 -> %3 %4"_s.arg(
                               QStringLiteral(MODELRELAY_VERSION), address,
-                              backendKindName(config.backend.kind), config.backend.baseUrl.toString()));
+                              backendKindName(config.backend.kind), config.backend.shownUrl()));
         if (config.modelMap.rules.isEmpty() && config.modelMap.defaultModel.isEmpty())
             printLine(stderr,
                       u"warning: no model map and no DEFAULT_MODEL: every request will fail until one is "
                       "set (e.g. DEFAULT_MODEL=qwen2.5-coder:32b)"_s);
         for (const QString &problem : RequestRouter::configurationProblems(config))
             printLine(stderr, u"warning: "_s + problem);
-        printLine(stdout, u"Use it with: "_s + ClaudeCodeSetup::line(ClaudeCodeSetup::environmentFor(
-                                                                         config, clientAddress(address)),
-                                                                     ClaudeCodeSetup::Shell::Posix));
+        ClaudeCodeSetup::Environment environment =
+            ClaudeCodeSetup::environmentFor(config, clientAddress(address));
+        // The token stays out of the output (logs are kept and shared); the shell that runs
+        // Claude Code has it in its environment as ModelRelay's does, or the user pastes it in.
+        if (!environment.apiKey.isEmpty())
+            environment.apiKey = u"\"$MODELRELAY_ACCESS_TOKEN\""_s;
+        printLine(stdout,
+                  u"Use it with: "_s + ClaudeCodeSetup::line(environment, ClaudeCodeSetup::Shell::Posix));
     });
     QObject::connect(&service, &ProxyService::failed, &app, [&](const QString &message) {
         printLine(stderr, u"modelrelay: "_s + message);
@@ -63,7 +69,7 @@ int HeadlessRunner::run(const LoadedConfig &loaded) {
     });
     QObject::connect(&service, &ProxyService::logMessage, &app, [&](LogLevel level, const QString &message) {
         if (level <= config.logLevel)
-            printLine(stderr, logLevelName(level) + u": "_s + message);
+            printLine(stderr, logLevelName(level) + u": "_s + LogText::printable(message));
     });
     service.start(config);
     return app.exec();

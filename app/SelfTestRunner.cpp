@@ -20,7 +20,7 @@ int SelfTestRunner::run(const LoadedConfig &loaded) {
     SelfTest selfTest;
     QObject::connect(&selfTest, &SelfTest::started, &app, [&](const QString &model) {
         printLine(stdout, u"ModelRelay self-test: %1 %2, model %3"_s.arg(
-                              backendKindName(config.backend.kind), config.backend.baseUrl.toString(),
+                              backendKindName(config.backend.kind), config.backend.shownUrl(),
                               model.isEmpty() ? u"(none)"_s : model));
         printLine(stdout, SelfTestReport::header());
     });

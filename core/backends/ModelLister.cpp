@@ -62,7 +62,7 @@ void ModelLister::list(const BackendProfile &profile, int timeoutMs) {
     request.setTransferTimeout(timeoutMs);
     QNetworkReply *reply = m_network->get(request);
     m_reply = reply;
-    const BackendContext context{profile.kind, profile.baseUrl.toString(), QString()};
+    const BackendContext context{profile.kind, profile.shownUrl(), QString()};
     connect(reply, &QNetworkReply::finished, this, [this, reply, context] {
         reply->deleteLater();
         if (reply->error() == QNetworkReply::OperationCanceledError && m_reply != reply)

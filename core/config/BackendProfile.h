@@ -41,6 +41,8 @@ struct BackendProfile {
     ToolSchemaPolicy toolSchemas = ToolSchemaPolicy::Portable;
 
     static QUrl defaultBaseUrl(BackendKind kind);
+    // The base URL as logs, errors, /health and the window show it: without user:password@.
+    QString shownUrl() const { return baseUrl.toString(QUrl::RemoveUserInfo); }
 
     friend bool operator==(const BackendProfile &, const BackendProfile &) = default;
 };

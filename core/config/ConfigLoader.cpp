@@ -18,6 +18,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
+constexpr qint64 kMaxModelMapFileBytes = 1024 * 1024;
+
 // One setting as given at one level (flag, environment, config file): where it came from, so
 // an error can name it the way the user wrote it.
 struct Given {
@@ -180,11 +182,18 @@ private:
                 return bad(why);
             m_config.modelMap.rules = *rules;
         } else if (g.key == "model_map_file"_L1) {
+            // A device (/dev/zero), a FIFO or a huge file would be read without end.
+            if (const QFileInfo info(v); info.exists() && !info.isFile())
+                return bad(u"'%1' is not a regular file"_s.arg(v));
             QFile file(v);
             if (!file.open(QIODevice::ReadOnly))
                 return bad(u"cannot read '%1': %2"_s.arg(v, file.errorString()));
+            const QByteArray json = file.read(kMaxModelMapFileBytes + 1);
+            if (json.size() > kMaxModelMapFileBytes)
+                return bad(u"'%1' is larger than %2 KB; a model map is a few lines of JSON"_s.arg(v).arg(
+                    kMaxModelMapFileBytes / 1024));
             QString why;
-            const auto rules = ModelMap::rulesFromJson(file.readAll(), &why);
+            const auto rules = ModelMap::rulesFromJson(json, &why);
             if (!rules)
                 return bad(u"'%1': %2"_s.arg(v, why));
             m_config.modelMap.rules = *rules;

@@ -1,5 +1,7 @@
 #include "RequestRecordFormatter.h"
 
+#include "LogText.h"
+
 namespace modelrelay {
 
 using namespace Qt::Literals::StringLiterals;
@@ -31,14 +33,14 @@ QString RequestRecordFormatter::line(const RequestRecord &r) {
         parts << r.stopReason;
     if (!r.error.isEmpty())
         parts << u"error: "_s + r.error;
-    return parts.join(u' ');
+    return LogText::printable(parts.join(u' '));
 }
 
 QStringList RequestRecordFormatter::noteLines(const RequestRecord &r) {
     QStringList lines;
     lines.reserve(r.notes.size());
     for (const QString &note : r.notes)
-        lines.append(u"    note: "_s + note);
+        lines.append(LogText::printable(QString(u"    note: "_s + note)));
     return lines;
 }
 

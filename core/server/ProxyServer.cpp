@@ -240,7 +240,7 @@ void ProxyServer::answerHealth(ResponseWriter &writer) {
     const ProxyConfig &config = *m_config;
     const QJsonObject backend{{QStringLiteral("name"), config.backend.name},
                               {QStringLiteral("kind"), backendKindName(config.backend.kind)},
-                              {QStringLiteral("url"), config.backend.baseUrl.toString()}};
+                              {QStringLiteral("url"), config.backend.shownUrl()}};
     const QJsonObject body{{QStringLiteral("status"), QStringLiteral("ok")},
                            {QStringLiteral("service"), QStringLiteral("ModelRelay")},
                            {QStringLiteral("version"), QStringLiteral(MODELRELAY_VERSION)},

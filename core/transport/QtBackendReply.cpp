@@ -10,6 +10,13 @@ namespace {
 bool isHttpStatusError(QNetworkReply::NetworkError error) {
     return error >= QNetworkReply::ContentAccessDenied && error != QNetworkReply::ProtocolFailure;
 }
+
+// Qt names the URL in some of its messages, credentials included.
+QString withoutUserInfo(QString message, const QUrl &url) {
+    if (!url.userInfo().isEmpty())
+        message.replace(url.userInfo() + u'@', QString());
+    return message;
+}
 } // namespace
 
 QtBackendReply::QtBackendReply(QNetworkReply *reply, QObject *parent)
@@ -49,7 +56,7 @@ void QtBackendReply::onFinished() {
     if (error == QNetworkReply::NoError || (status() != 0 && isHttpStatusError(error)))
         finish();
     else
-        finish(error, m_reply->errorString());
+        finish(error, withoutUserInfo(m_reply->errorString(), m_reply->url()));
 }
 
 QByteArray QtBackendReply::readAll() {

@@ -129,6 +129,62 @@ private slots:
         QVERIFY2(!settings.open(QIODevice::ReadOnly) || !settings.readAll().contains(key),
                  "the settings file holds the API key");
     }
+    // A password in the backend URL, the access token and a model name full of escape sequences:
+    // none of them reach stdout, stderr or /health as they are.
+    void secretsAndControlCharactersStayOutOfTheOutput() {
+        modelrelay::testing::FakeBackend backend(modelrelay::testing::FakeBackend::Kind::OpenAI);
+        QVERIFY(backend.listen());
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        const QByteArray password = "url-pass-4712";
+        const QByteArray token = "tok-never-printed-0815";
+        QProcess process;
+        QProcessEnvironment env = environment("MODELRELAY_ACCESS_TOKEN=" + QString::fromLatin1(token));
+        env.insert("PROVIDER", "openai");
+        env.insert("PROVIDER_BASE_URL",
+                   QString("http://relay:%1@127.0.0.1:%2/v1").arg(password).arg(backend.port()));
+        env.insert("DEFAULT_MODEL", "fake-model");
+        process.setProcessEnvironment(env);
+        process.start(MODELRELAY_BIN, {"--headless", "--port", QString::number(port), "--settings",
+                                       QDir::temp().filePath("modelrelay-cli-secrets.ini")});
+        QVERIFY(process.waitForStarted());
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).contains("Use it with"), 5000);
+        QVERIFY2(out.contains("ANTHROPIC_API_KEY=\"$MODELRELAY_ACCESS_TOKEN\""), out.constData());
+        QVERIFY2(out.contains(QString("-> openai http://127.0.0.1:%1/v1").arg(backend.port()).toUtf8()),
+                 out.constData());
+
+        QNetworkAccessManager network;
+        auto request = [&](const QString &path) {
+            QNetworkRequest r(QUrl(QString("http://127.0.0.1:%1%2").arg(port).arg(path)));
+            r.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+            r.setRawHeader("x-api-key", token);
+            return r;
+        };
+        std::unique_ptr<QNetworkReply> health(network.get(request("/health")));
+        QTRY_VERIFY_WITH_TIMEOUT(health->isFinished(), 10000);
+        const QByteArray healthBody = health->readAll();
+        QVERIFY2(healthBody.contains("127.0.0.1") && !healthBody.contains(password), healthBody.constData());
+        std::unique_ptr<QNetworkReply> reply(
+            network.post(request("/v1/messages"),
+                         "{\"model\":\"claude-\\u001b]0;owned\\u0007\\u001b[31mred\",\"max_tokens\":16,"
+                         "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).contains("[31mred"), 5000);
+        process.terminate();
+        QVERIFY(process.waitForFinished(5000));
+        out += process.readAllStandardOutput();
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(out.contains("claude-\\x1b]0;owned\\x07\\x1b[31mred"), out.constData());
+        for (const QByteArray &output : {out, err}) {
+            QVERIFY2(!output.contains(password), output.constData());
+            QVERIFY2(!output.contains(token), output.constData());
+            QVERIFY2(!output.contains('\x1b') && !output.contains('\x07'), output.constData());
+        }
+    }
 
 private:
     static QProcessEnvironment environment(const QString &extra) {
@@ -136,7 +192,7 @@ private:
         // Never the developer's saved settings.
         env.insert("XDG_CONFIG_HOME", QDir::tempPath() + "/modelrelay-cli-test-config");
         for (const char *name : {"PORT", "HOST", "PROVIDER", "PROVIDER_BASE_URL", "DEFAULT_MODEL",
-                                 "MODEL_MAP_JSON", "LOG_LEVEL"})
+                                 "MODEL_MAP_JSON", "LOG_LEVEL", "MODELRELAY_ACCESS_TOKEN"})
             env.remove(name);
         if (!extra.isEmpty())
             env.insert(extra.section('=', 0, 0), extra.section('=', 1));

@@ -159,7 +159,7 @@ void BackendsPage::reloadList() {
         const BackendProfile &p = profiles.at(i);
         auto *item =
             new QListWidgetItem(p.name + (i == m_app.activeProfile() ? tr("  (in use)") : QString()));
-        item->setToolTip(p.baseUrl.toString());
+        item->setToolTip(p.shownUrl());
         QFont font = item->font();
         font.setBold(i == m_app.activeProfile());
         item->setFont(font);

@@ -68,7 +68,7 @@ SelfTestDialog::SelfTestDialog(QWidget *parent)
             tr("<b>%1</b>: %2 %3, model <b>%4</b>. Claude Code-shaped requests go through a private proxy "
                "on a free port.")
                 .arg(m_profileName.toHtmlEscaped(), backendKindName(m_config.backend.kind),
-                     m_config.backend.baseUrl.toString().toHtmlEscaped(),
+                     m_config.backend.shownUrl().toHtmlEscaped(),
                      model.isEmpty() ? tr("(none)") : model.toHtmlEscaped()));
     });
     connect(m_selfTest, &SelfTest::resultReady, this, [this](const SelfTestResult &result) {

@@ -123,7 +123,7 @@ void MessagesDelivery::send(Backend::Attempt attempt) {
                      .prepare(m_request, attempt.target, profile, m_in.headers, &setup.record.notes);
     setup.record.backendRequest.clear();
     RequestRecord::appendCapped(setup.record.backendRequest, setup.call.request.body);
-    setup.context = {profile.kind, profile.baseUrl.toString(), attempt.target.backendModel};
+    setup.context = {profile.kind, profile.shownUrl(), attempt.target.backendModel};
     setup.message = {randomId(QStringLiteral("msg_")), m_request.model, attempt.estimatedInputTokens};
     setup.stream = m_request.stream;
     setup.firstByteTimeoutMs = m_config->backendTimeoutMs;

@@ -23,6 +23,7 @@ private slots:
     void configFile();
     void configFileModelMapKeepsItsOrder();
     void modelMapFile();
+    void modelMapFileHasASizeCap();
     void configFileModelMapFileIsRelativeToIt();
     void errors_data();
     void errors();
@@ -424,6 +425,16 @@ void TestConfigLoader::modelMapFile() {
     }
 }
 
+void TestConfigLoader::modelMapFileHasASizeCap() {
+    // Valid JSON, but no model map is a megabyte: the file is not read to its end.
+    const QString path = writeFile("huge.json", "{\"claude-*\": \"m\"" + QByteArray(1024 * 1024, ' ') + "}");
+    QString error;
+    QVERIFY(!load({"--model-map-file", path}, {}, &error));
+    QCOMPARE(error,
+             QString("--model-map-file: '%1' is larger than 1024 KB; a model map is a few lines of JSON")
+                 .arg(path));
+}
+
 void TestConfigLoader::configFileModelMapFileIsRelativeToIt() {
     writeFile("map.json", R"({"claude-*": "from-the-map-file"})");
     const QString path = writeFile("c.json", R"({"model_map_file": "map.json"})");
@@ -466,6 +477,10 @@ void TestConfigLoader::errors_data() {
     QTest::newRow("MODEL_MAP_FILE")
         << none << QStringList{"MODEL_MAP_FILE=/nonexistent/map.json"}
         << "MODEL_MAP_FILE: cannot read '/nonexistent/map.json': No such file or directory";
+    QTest::newRow("MODEL_MAP_FILE a device") << none << QStringList{"MODEL_MAP_FILE=/dev/zero"}
+                                             << "MODEL_MAP_FILE: '/dev/zero' is not a regular file";
+    QTest::newRow("--model-map-file a directory")
+        << QStringList{"--model-map-file", "/"} << none << "--model-map-file: '/' is not a regular file";
     QTest::newRow("--model-map-file bad content")
         << QStringList{"--model-map-file", "<file>"} << none
         << "--model-map-file: '<file>': rule 1: expected {\"pattern\": \"claude-*\", \"model\": \"...\"}";

@@ -11,6 +11,7 @@ private slots:
     void line_data();
     void line();
     void noteLines();
+    void longLinesAreCapped();
 };
 
 namespace {
@@ -54,6 +55,18 @@ void TestRequestRecordFormatter::line_data() {
         << failed
         << "05:10:00.123 #12 messages claude-sonnet-4-5 -> qwen2.5-coder:32b stream 502 3.00s error: cannot "
            "reach the backend at http://127.0.0.1:11434: Connection refused";
+
+    // A client names its model what it likes: escape sequences a terminal would obey, a line
+    // break that forges a log line, a bidirectional override, a megabyte.
+    RequestRecord hostile = streamedAnswer();
+    hostile.clientModel =
+        QString::fromUtf8("claude-\x1b]0;owned\x07\x1b[2J\r\n05:10:00.000 #1 fake \u202e\u0085");
+    hostile.backendModel.clear();
+    hostile.stopReason.clear();
+    QTest::newRow("control characters escaped")
+        << hostile
+        << "05:10:00.123 #12 messages claude-\\x1b]0;owned\\x07\\x1b[2J\\x0d\\x0a05:10:00.000 #1 fake "
+           "\\u{202e}\\x85 stream 200 in~18234 in=18012 out=312 ttft=412ms 3.21s";
 
     RequestRecord json = streamedAnswer();
     json.stream = false;
@@ -113,6 +126,16 @@ void TestRequestRecordFormatter::noteLines() {
     r.notes = {"max_tokens 64000 capped to 8192", "dropped: thinking"};
     QCOMPARE(RequestRecordFormatter::noteLines(r),
              (QStringList{"    note: max_tokens 64000 capped to 8192", "    note: dropped: thinking"}));
+}
+
+void TestRequestRecordFormatter::longLinesAreCapped() {
+    RequestRecord r = streamedAnswer();
+    r.error = QString(1024 * 1024, u'x');
+    const QString line = RequestRecordFormatter::line(r);
+    QVERIFY(line.size() < 4100);
+    QVERIFY2(line.endsWith(
+                 QString("… (%1 more characters)").arg(r.error.size() + line.indexOf("error: ") + 7 - 4000)),
+             qPrintable(line.right(60)));
 }
 
 QTEST_APPLESS_MAIN(TestRequestRecordFormatter)
