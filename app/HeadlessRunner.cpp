@@ -41,7 +41,8 @@ int HeadlessRunner::run(const LoadedConfig &loaded) {
         printLine(stdout, u"ModelRelay %1 listening on %2 -> %3 %4"_s.arg(
                               QStringLiteral(MODELRELAY_VERSION), address,
                               backendKindName(config.backend.kind), config.backend.shownUrl()));
-        if (config.modelMap.rules.isEmpty() && config.modelMap.defaultModel.isEmpty())
+        if (config.modelMap.rules.isEmpty() && config.modelMap.defaultModel.isEmpty() &&
+            config.backend.kind != BackendKind::Anthropic) // there, model names pass through
             printLine(stderr,
                       u"warning: no model map and no DEFAULT_MODEL: every request will fail until one is "
                       "set (e.g. DEFAULT_MODEL=qwen2.5-coder:32b)"_s);

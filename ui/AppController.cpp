@@ -115,6 +115,7 @@ void AppController::updateProfile(int index, const BackendProfile &profile) {
     keepEdit(&BackendProfile::ollamaContextSize);
     keepEdit(&BackendProfile::maxOutputTokens);
     keepEdit(&BackendProfile::toolSchemas);
+    keepEdit(&BackendProfile::reasoningEffort);
     m_profiles[index] = profile;
     if (index == m_active)
         m_config.backend = profile;

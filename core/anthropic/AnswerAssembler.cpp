@@ -1,5 +1,6 @@
 #include "AnswerAssembler.h"
 
+#include "ToolUseId.h"
 #include "tokens/TokenEstimator.h"
 
 #include <QJsonDocument>
@@ -145,14 +146,16 @@ QJsonValue AnswerAssembler::stopSequenceJson() const {
 }
 
 std::optional<ApiError> AnswerAssembler::complete() {
-    if (!m_finished) {
-        closeOpenBlock();
+    // Failures leave the open block open: see StreamEncoder::fail.
+    if (!m_finished)
         return ApiError::api(u"the backend's answer ended before it was complete"_s, 502);
-    }
     // Validate every call before emitting any, so a bad one leaves no half-told tool use.
     std::vector<QJsonObject> inputs;
     inputs.reserve(m_toolCalls.size());
     for (const ToolCall &call : m_toolCalls) {
+        // A nameless call cannot be run, and sent back in the history it would be refused.
+        if (call.name.trimmed().isEmpty())
+            return ApiError::api(u"the model called a tool without giving its name"_s, 502);
         const QString arguments = call.arguments.trimmed();
         if (arguments.isEmpty()) {
             inputs.emplace_back();
@@ -161,7 +164,6 @@ std::optional<ApiError> AnswerAssembler::complete() {
         QJsonParseError error;
         const QJsonDocument document = QJsonDocument::fromJson(arguments.toUtf8(), &error);
         if (error.error != QJsonParseError::NoError || !document.isObject()) {
-            closeOpenBlock();
             QString excerpt = arguments.left(120);
             if (arguments.size() > 120)
                 excerpt += QChar(0x2026);
@@ -174,6 +176,7 @@ std::optional<ApiError> AnswerAssembler::complete() {
     }
     for (std::size_t i = 0; i < m_toolCalls.size(); ++i) {
         ToolCall &call = m_toolCalls[i];
+        call.id = ToolUseId::sanitized(call.id);
         if (call.id.isEmpty()) {
             const QByteArray seed = m_messageId.toUtf8() + '/' + QByteArray::number(call.backendIndex);
             call.id = u"toolu_"_s +

@@ -33,8 +33,9 @@ public:
     AnswerAssembler(QString messageId, AnswerSink &sink);
 
     void add(const StreamDelta &delta);
-    // Emits the collected tool calls and closes the last block. Fails when the backend never
-    // said the answer was complete, or a tool call's arguments are not a JSON object.
+    // Emits the collected tool calls and closes the last block. Fails, leaving the open block as
+    // it is, when the backend never said the answer was complete, or a tool call has no name or
+    // arguments that are not a JSON object.
     std::optional<ApiError> complete();
     void closeOpenBlock();
 

@@ -10,7 +10,8 @@
 namespace modelrelay {
 
 struct ContentBlock {
-    enum class Type { Text, Image, ToolUse, ToolResult, Thinking, RedactedThinking };
+    // ToolReference: inside a tool result, a tool that ToolSearch loaded (name holds its name).
+    enum class Type { Text, Image, ToolUse, ToolResult, Thinking, RedactedThinking, ToolReference };
 
     Type type = Type::Text;
     QString text;                      // Text; Thinking: the thinking text; RedactedThinking: the opaque data
@@ -19,11 +20,11 @@ struct ContentBlock {
     QString imageBase64;               // Image with a base64 source (no data: prefix)
     QString imageUrl;                  // Image with a url source
     QString id;                        // ToolUse
-    QString name;                      // ToolUse
+    QString name;                      // ToolUse, ToolReference
     QJsonObject input;                 // ToolUse
     QString toolUseId;                 // ToolResult
     bool isError = false;              // ToolResult
-    std::vector<ContentBlock> content; // ToolResult: text and image blocks
+    std::vector<ContentBlock> content; // ToolResult: text, image and tool reference blocks
 
     static ContentBlock makeText(const QString &text) {
         ContentBlock b;
@@ -42,6 +43,10 @@ struct ToolDefinition {
     QString name;
     QString description;
     QJsonObject inputSchema;
+    // defer_loading and no tool_reference in the conversation (ToolSearch's answer) loaded it yet:
+    // listed for the client's bookkeeping, not callable, so not offered to backends. MCP servers'
+    // tools arrive this way.
+    bool deferred = false;
 };
 
 struct ToolChoice {
@@ -75,6 +80,7 @@ struct MessageRequest {
 
     // The body as the client sent it, for backends that speak Anthropic themselves.
     QJsonObject clientJson;
+    bool betaEndpoint = false;         // the client called /v1/messages?beta=true (the SDK's beta namespace)
     bool billingHeaderDropped = false; // the parser left out Claude Code's billing system block
 
     // What the parser accepted but could not carry over (unknown fields, server tools, ...),

@@ -1,9 +1,12 @@
 #include "RequestParser.h"
 
+#include "ToolUseId.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QSet>
 #include <optional>
 
 namespace modelrelay {
@@ -48,6 +51,14 @@ QString requireString(const QJsonObject &o, QLatin1StringView key, const QString
     if (!v.isString())
         fail(path + u'.' + key, u"must be a string, got "_s + jsonTypeName(v));
     return v.toString();
+}
+
+// Tool names are how backends match calls to tools: an empty one cannot be called or answered.
+QString requireName(const QJsonObject &o, QLatin1StringView key, const QString &path) {
+    const QString name = requireString(o, key, path);
+    if (name.trimmed().isEmpty())
+        fail(path + u'.' + key, u"must not be empty"_s);
+    return name;
 }
 
 QString optionalString(const QJsonObject &o, QLatin1StringView key, const QString &path) {
@@ -98,6 +109,7 @@ private:
     void parseToolChoice(const QJsonValue &choice);
     void parseThinking(const QJsonValue &thinking);
     void parseOutputConfig(const QJsonValue &config);
+    void markLoadedTools();
     void note(const QString &text) {
         if (!m_request.notes.contains(text))
             m_request.notes.append(text);
@@ -170,7 +182,24 @@ MessageRequest Parser::parse(const QJsonObject &root) {
 
     // Messages last, so that inline system messages follow the top-level system prompt.
     parseMessages(root.value("messages"_L1));
+    markLoadedTools();
     return std::move(m_request);
+}
+
+void Parser::markLoadedTools() {
+    QSet<QString> loaded;
+    for (const Message &message : m_request.messages) {
+        for (const ContentBlock &block : message.content) {
+            for (const ContentBlock &inner : block.content) {
+                if (inner.type == ContentBlock::Type::ToolReference)
+                    loaded.insert(inner.name);
+            }
+        }
+    }
+    for (ToolDefinition &tool : m_request.tools) {
+        if (tool.deferred && loaded.contains(tool.name))
+            tool.deferred = false;
+    }
 }
 
 void Parser::parseSystem(const QJsonValue &system) {
@@ -287,13 +316,18 @@ std::optional<ContentBlock> Parser::parseBlock(const QJsonObject &object, const 
     if (type == "image"_L1)
         return parseImage(object, path);
     if (nested) {
+        if (type == "tool_reference"_L1 && !optionalString(object, "tool_name"_L1, path).isEmpty()) {
+            block.type = ContentBlock::Type::ToolReference;
+            block.name = object.value("tool_name"_L1).toString();
+            return block;
+        }
         note(u"dropped a '%1' block inside a tool result"_s.arg(type));
         return std::nullopt;
     }
     if (type == "tool_use"_L1 || type == "server_tool_use"_L1) {
         block.type = ContentBlock::Type::ToolUse;
-        block.id = requireString(object, "id"_L1, path);
-        block.name = requireString(object, "name"_L1, path);
+        block.id = ToolUseId::sanitized(requireString(object, "id"_L1, path));
+        block.name = requireName(object, "name"_L1, path);
         const QJsonValue input = object.value("input"_L1);
         if (!input.isObject() && !input.isUndefined() && !input.isNull())
             fail(path + u".input"_s, u"must be an object, got "_s + jsonTypeName(input));
@@ -302,7 +336,7 @@ std::optional<ContentBlock> Parser::parseBlock(const QJsonObject &object, const 
     }
     if (type == "tool_result"_L1) {
         block.type = ContentBlock::Type::ToolResult;
-        block.toolUseId = requireString(object, "tool_use_id"_L1, path);
+        block.toolUseId = ToolUseId::sanitized(requireString(object, "tool_use_id"_L1, path));
         block.isError = object.value("is_error"_L1).toBool(false);
         const QJsonValue content = object.value("content"_L1);
         if (!content.isUndefined() && !content.isNull())
@@ -378,8 +412,9 @@ void Parser::parseTools(const QJsonValue &tools) {
             continue;
         }
         ToolDefinition definition;
-        definition.name = requireString(tool, "name"_L1, path);
+        definition.name = requireName(tool, "name"_L1, path);
         definition.description = optionalString(tool, "description"_L1, path);
+        definition.deferred = tool.value("defer_loading"_L1).toBool(false);
         const QJsonValue schema = tool.value("input_schema"_L1);
         if (!schema.isObject() && !schema.isUndefined() && !schema.isNull())
             fail(path + u".input_schema"_s, u"must be an object"_s);
@@ -406,7 +441,7 @@ void Parser::parseToolChoice(const QJsonValue &value) {
         choice.type = ToolChoice::Type::None;
     else if (type == "tool"_L1) {
         choice.type = ToolChoice::Type::Tool;
-        choice.name = requireString(object, "name"_L1, u"tool_choice"_s);
+        choice.name = requireName(object, "name"_L1, u"tool_choice"_s);
     } else {
         note(u"ignored tool_choice of unknown type '%1'"_s.arg(type));
         return;

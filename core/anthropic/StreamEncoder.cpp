@@ -237,9 +237,12 @@ QByteArray StreamEncoder::fail(const ApiError &error) {
     if (d->complete)
         return {};
     d->complete = true;
-    QByteArray bytes = start();
-    d->assembler.closeOpenBlock();
-    return bytes + d->take() + error.toSseEvent();
+    // The open block stays open, as Anthropic's API leaves it when it fails mid-answer. Claude Code
+    // (2.1.331/2.1.332) takes an answer whose blocks all closed as a partial answer: it re-prompts
+    // "Your response above was cut off mid-stream" (three more paid calls) and gives up with "Server
+    // error mid-response". An error inside an open block, before any block closed, makes it send
+    // the same request again without streaming, which usually succeeds.
+    return start() + d->take() + error.toSseEvent();
 }
 
 QByteArray StreamEncoder::ping() const {

@@ -56,11 +56,7 @@ std::optional<QString> contextOverflowMessage(const QByteArray &body, const QStr
     return std::nullopt;
 }
 
-// {"type":"error","error":{"type":"not_found_error","message":...}}
-std::optional<ApiError::Type> anthropicErrorType(const QByteArray &body) {
-    const QJsonObject root = QJsonDocument::fromJson(body).object();
-    if (root.value(QLatin1String("type")).toString() != QLatin1String("error"))
-        return std::nullopt;
+std::optional<ApiError::Type> anthropicErrorType(const QString &type) {
     static const std::pair<const char *, ApiError::Type> known[] = {
         {"invalid_request_error", ApiError::Type::InvalidRequest},
         {"authentication_error", ApiError::Type::Authentication},
@@ -71,13 +67,20 @@ std::optional<ApiError::Type> anthropicErrorType(const QByteArray &body) {
         {"api_error", ApiError::Type::Api},
         {"overloaded_error", ApiError::Type::Overloaded},
     };
-    const QString type =
-        root.value(QLatin1String("error")).toObject().value(QLatin1String("type")).toString();
     for (const auto &[name, value] : known) {
         if (type == QLatin1String(name))
             return value;
     }
     return std::nullopt;
+}
+
+// {"type":"error","error":{"type":"not_found_error","message":...}}
+std::optional<ApiError::Type> anthropicErrorType(const QByteArray &body) {
+    const QJsonObject root = QJsonDocument::fromJson(body).object();
+    if (root.value(QLatin1String("type")).toString() != QLatin1String("error"))
+        return std::nullopt;
+    return anthropicErrorType(
+        root.value(QLatin1String("error")).toObject().value(QLatin1String("type")).toString());
 }
 
 } // namespace
@@ -142,6 +145,12 @@ ApiError BackendErrorTranslator::fromStatusCode(const BackendContext &c, int sta
                            "tokens cap for it (model map \"max_tokens\", or MODELRELAY_MAX_OUTPUT_TOKENS)."));
         if (const auto overflow = contextOverflowMessage(body, detail))
             return ApiError::invalidRequest(*overflow);
+        if (detail.contains(QLatin1String("reasoning_effort"), Qt::CaseInsensitive) ||
+            detail.contains(QLatin1String("support thinking"), Qt::CaseInsensitive))
+            return ApiError::invalidRequest(
+                said + QStringLiteral(". The backend refuses a reasoning effort: turn passing it on off for "
+                                      "this backend (\"Reasoning\" on the backend page, or "
+                                      "MODELRELAY_REASONING_EFFORT=off)."));
         return ApiError::invalidRequest(said);
     }
     if (status == 401 || status == 403) {
@@ -245,12 +254,25 @@ ApiError BackendErrorTranslator::streamStalled(const BackendContext &c, int time
         504);
 }
 
-ApiError BackendErrorTranslator::streamError(const BackendContext &c, const QString &backendMessage) {
+ApiError BackendErrorTranslator::streamError(const BackendContext &c, const QString &backendMessage,
+                                             const QString &anthropicType) {
     const QString head = QStringLiteral("%1 reported an error during the answer (model '%2')")
                              .arg(capitalized(where(c)), c.backendModel);
     if (const auto overflow = contextOverflowMessage(QByteArray(), backendMessage))
         return ApiError::invalidRequest(*overflow);
+    // An Anthropic-compatible backend's own type says what the client should do (retry when
+    // overloaded): keep it.
+    if (const auto type = anthropicErrorType(anthropicType); type && *type != ApiError::Type::Api)
+        return {*type, withDetail(head, backendMessage), 0};
     return ApiError::api(withDetail(head, backendMessage), 502);
+}
+
+ApiError BackendErrorTranslator::answerError(const BackendContext &c, const StreamDecoder &decoder) {
+    if (decoder.errorIsTheRelays())
+        return ApiError::api(QStringLiteral("ModelRelay could not relay the answer of model '%1' from %2: %3")
+                                 .arg(c.backendModel, where(c), decoder.backendError()),
+                             502);
+    return streamError(c, decoder.backendError(), decoder.backendErrorType());
 }
 
 ApiError BackendErrorTranslator::streamCut(const BackendContext &c) {

@@ -3,6 +3,7 @@
 // so each says what failed, where, and what to do about it.
 #pragma once
 
+#include "StreamDecoder.h"
 #include "anthropic/ApiError.h"
 #include "config/BackendProfile.h"
 
@@ -25,7 +26,11 @@ public:
                                      const QString &errorString);
     static ApiError firstByteTimeout(const BackendContext &context, int timeoutMs);
     static ApiError streamStalled(const BackendContext &context, int timeoutMs);
-    static ApiError streamError(const BackendContext &context, const QString &backendMessage);
+    static ApiError streamError(const BackendContext &context, const QString &backendMessage,
+                                const QString &anthropicType = {});
+    // What ends an answer the decoder cannot complete: the backend's error (its Anthropic type kept)
+    // or the relay's own finding about the answer, each said as what it is.
+    static ApiError answerError(const BackendContext &context, const StreamDecoder &decoder);
     static ApiError streamCut(const BackendContext &context);
 
     // The backend's own message from an error body: JSON {"error":{"message"}}, {"error":"..."},

@@ -2,7 +2,11 @@
 
 #include "ToolSchemaSanitizer.h"
 
+#include <QHash>
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
+#include <limits>
 
 namespace modelrelay {
 
@@ -25,11 +29,70 @@ int ChatShaping::outputTokenLimit(const MessageRequest &request, const ModelTarg
     return request.maxTokens;
 }
 
-QString ChatShaping::toolResultText(const ContentBlock &result) {
+QString ChatShaping::toolResultText(const ContentBlock &result, const QJsonArray &functions) {
     QString text = joinedText(result.content);
     if (result.isError)
         text.prepend(u"Error: "_s);
+    QString loaded;
+    for (const ContentBlock &block : result.content) {
+        if (block.type != ContentBlock::Type::ToolReference)
+            continue;
+        QJsonObject function{{u"name"_s, block.name}};
+        for (const QJsonValue &tool : functions) {
+            const QJsonObject candidate = tool.toObject().value("function"_L1).toObject();
+            if (candidate.value("name"_L1).toString() == block.name)
+                function = candidate;
+        }
+        loaded += u"<function>"_s +
+                  QString::fromUtf8(QJsonDocument(function).toJson(QJsonDocument::Compact)) +
+                  u"</function>\n"_s;
+    }
+    if (!loaded.isEmpty())
+        text += (text.isEmpty() ? QString() : u"\n\n"_s) + u"<functions>\n"_s + loaded + u"</functions>"_s;
     return text;
+}
+
+std::vector<ToolDefinition> ChatShaping::offeredTools(const MessageRequest &request, QStringList *notes) {
+    std::vector<ToolDefinition> offered;
+    QStringList heldBack;
+    for (const ToolDefinition &tool : request.tools) {
+        if (tool.deferred)
+            heldBack.append(tool.name);
+        else
+            offered.push_back(tool);
+    }
+    if (notes && !heldBack.isEmpty())
+        notes->append(
+            u"deferred tools not offered until ToolSearch loads them: %1"_s.arg(heldBack.join(u", "_s)));
+    return offered;
+}
+
+std::vector<const ContentBlock *> ChatShaping::toolResultsInCallOrder(const Message &user,
+                                                                      const Message *previousAssistant,
+                                                                      QStringList *notes) {
+    std::vector<const ContentBlock *> results;
+    for (const ContentBlock &block : user.content) {
+        if (block.type == ContentBlock::Type::ToolResult)
+            results.push_back(&block);
+    }
+    if (!previousAssistant || results.size() < 2)
+        return results;
+    QHash<QString, int> callPosition;
+    for (const ContentBlock &block : previousAssistant->content) {
+        if (block.type == ContentBlock::Type::ToolUse)
+            callPosition.insert(block.id, int(callPosition.size()));
+    }
+    const auto byCall = [&](const ContentBlock *a, const ContentBlock *b) {
+        constexpr int kNoCall = std::numeric_limits<int>::max();
+        return callPosition.value(a->toolUseId, kNoCall) < callPosition.value(b->toolUseId, kNoCall);
+    };
+    if (std::is_sorted(results.begin(), results.end(), byCall))
+        return results;
+    std::stable_sort(results.begin(), results.end(), byCall);
+    const QString note = u"tool results put in the order of their calls"_s;
+    if (notes && !notes->contains(note))
+        notes->append(note);
+    return results;
 }
 
 QString ChatShaping::joinedText(const std::vector<ContentBlock> &blocks) {

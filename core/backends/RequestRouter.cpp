@@ -37,7 +37,13 @@ std::optional<ModelTarget> mapped(const ProxyConfig &config, const BackendProfil
     ModelMap map = config.modelMap;
     if (map.defaultMaxOutputTokens == 0)
         map.defaultMaxOutputTokens = profile.maxOutputTokens;
-    return map.resolve(clientModel);
+    if (std::optional<ModelTarget> target = map.resolve(clientModel))
+        return target;
+    // A server that speaks Anthropic itself knows Claude model names (api.anthropic.com, a team
+    // gateway): with nothing mapped, the name passes through as the client gave it.
+    if (profile.kind == BackendKind::Anthropic && map.defaultModel.isEmpty())
+        return ModelTarget{clientModel, map.defaultMaxOutputTokens, 0, u"passthrough"_s};
+    return std::nullopt;
 }
 
 // Resolves the targets that name a known profile and a model; the others become notes.

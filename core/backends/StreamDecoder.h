@@ -23,9 +23,16 @@ public:
     // The body has ended: flushes a last line that had no terminator.
     virtual void finish(std::vector<StreamDelta> &out) = 0;
 
-    // A message the backend reported inside an otherwise successful (2xx) stream, e.g.
-    // OpenAI's `data: {"error":{...}}` or Ollama's `{"error":"..."}`. Empty when none.
+    // Why the answer cannot be completed, empty when nothing stands in its way: a message the
+    // backend reported inside an otherwise successful (2xx) stream (OpenAI's
+    // `data: {"error":{...}}`, Ollama's `{"error":"..."}`), or the relay's own finding about the
+    // answer (errorIsTheRelays()).
     QString backendError() const { return m_backendError; }
+    // The Anthropic error type the backend gave with it (Anthropic-compatible servers), or "".
+    QString backendErrorType() const { return m_backendErrorType; }
+    // The relay found the answer unusable (e.g. tool arguments no repair makes a JSON object):
+    // not something the backend reported.
+    bool errorIsTheRelays() const { return m_errorIsTheRelays; }
 
     // What the decoder changed in the answer, for the request log (e.g. repaired tool arguments).
     virtual QStringList notes() const { return {}; }
@@ -38,6 +45,8 @@ protected:
     }
 
     QString m_backendError;
+    QString m_backendErrorType;
+    bool m_errorIsTheRelays = false;
 };
 
 } // namespace modelrelay

@@ -33,8 +33,11 @@ QStringList ToolCallGuard::notes() const {
 }
 
 void ToolCallGuard::takeInnerError() {
-    if (!m_argumentsFailed && !m_inner->backendError().isEmpty())
+    if (!m_argumentsFailed && !m_inner->backendError().isEmpty()) {
         m_backendError = m_inner->backendError();
+        m_backendErrorType = m_inner->backendErrorType();
+        m_errorIsTheRelays = m_inner->errorIsTheRelays();
+    }
 }
 
 ToolCallGuard::HeldCall &ToolCallGuard::held(int toolIndex) {
@@ -88,6 +91,8 @@ void ToolCallGuard::release(std::vector<StreamDelta> &out) {
             if (call.arguments.trimmed().size() > 80)
                 excerpt += QChar(0x2026);
             m_argumentsFailed = true;
+            m_errorIsTheRelays = true;
+            m_backendErrorType.clear();
             // A call cut by the output limit is not the model's fault: say which limit to raise.
             const QString advice =
                 m_stoppedAtLimit

@@ -39,6 +39,9 @@ struct BackendProfile {
     int ollamaContextSize = 32768; // num_ctx when the model rule sets none
     int maxOutputTokens = 0;       // cap for max_tokens when the model rule sets none; 0 = none
     ToolSchemaPolicy toolSchemas = ToolSchemaPolicy::Portable;
+    // Pass the client's reasoning effort on (OpenAI-compatible: reasoning_effort; Ollama: think,
+    // false when the client asks for no thinking). Off for servers that refuse the field.
+    bool reasoningEffort = true;
 
     static QUrl defaultBaseUrl(BackendKind kind);
     // The base URL as logs, errors, /health and the window show it: without user:password@.

@@ -63,6 +63,9 @@ const Names kSettings[] = {
      "$id, $comment and propertyNames) or strict (also format, additionalProperties, pattern, default "
      "and the other validation-only keywords strict validators such as Gemini's refuse; inlines "
      "local $ref and makes nullable types plain)."},
+    {"reasoning_effort", "MODELRELAY_REASONING_EFFORT", "reasoning-effort", "on|off",
+     "Pass Claude Code's reasoning effort on (default on): OpenAI-compatible reasoning_effort, Ollama "
+     "think (false when no thinking is asked for). Off for servers that refuse the field."},
     {"timeout_ms", "PROVIDER_TIMEOUT_MS", "timeout-ms", "ms",
      "How long to wait for the backend's first byte (default 600000)."},
     {"log_level", "LOG_LEVEL", "log-level", "level", "error, warn, info (default) or debug."},
@@ -206,6 +209,9 @@ private:
         } else if (g.key == "tool_schemas"_L1) {
             if (!toolSchemaPolicyFromName(v, &m_config.backend.toolSchemas))
                 return bad(u"'%1' is not a tool schema policy (keep, portable, strict)"_s.arg(v));
+        } else if (g.key == "reasoning_effort"_L1) {
+            if (!parseBool(v, &m_config.backend.reasoningEffort))
+                return bad(u"'%1' is not on or off"_s.arg(v));
         } else if (g.key == "timeout_ms"_L1) {
             if (!parseInt(v, 1, 24LL * 3600 * 1000, &n))
                 return bad(u"'%1' is not a timeout in milliseconds"_s.arg(v));
@@ -455,7 +461,7 @@ QString ConfigLoader::helpText() {
         {u"--config <file>"_s,
          u"Read settings from a JSON file with the keys host, port, provider, base_url, api_key, "
          "default_model, model_map (object or array), timeout_ms, log_level, ollama_num_ctx, "
-         "max_output_tokens, access_token, max_request_mb, keep_billing_header."_s},
+         "max_output_tokens, access_token, max_request_mb, keep_billing_header, reasoning_effort."_s},
         {u"--settings <file>"_s, u"Use this INI file instead of the saved user settings."_s},
         {u"--keep-billing-header"_s, u"Keep Claude Code's billing header line in the system prompt."_s},
     };

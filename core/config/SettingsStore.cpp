@@ -30,6 +30,7 @@ const QString baseUrl = u"baseUrl"_s;
 const QString ollamaContextSize = u"ollamaContextSize"_s;
 const QString maxOutputTokens = u"maxOutputTokens"_s;
 const QString toolSchemas = u"toolSchemas"_s;
+const QString reasoningEffort = u"reasoningEffort"_s;
 const QString historyDays = u"history/days"_s;
 const QString historyMegabytes = u"history/maxMegabytes"_s;
 } // namespace Key
@@ -148,6 +149,7 @@ QList<BackendProfile> SettingsStore::profiles() const {
         p.ollamaContextSize = s.value(Key::ollamaContextSize, p.ollamaContextSize).toInt();
         p.maxOutputTokens = s.value(Key::maxOutputTokens, 0).toInt();
         toolSchemaPolicyFromName(s.value(Key::toolSchemas).toString(), &p.toolSchemas);
+        p.reasoningEffort = s.value(Key::reasoningEffort, true).toBool();
         result.append(p);
     }
     s.endArray();
@@ -177,6 +179,7 @@ void SettingsStore::saveProfiles(const QList<BackendProfile> &profiles) {
         s.setValue(Key::ollamaContextSize, p.ollamaContextSize);
         s.setValue(Key::maxOutputTokens, p.maxOutputTokens);
         s.setValue(Key::toolSchemas, toolSchemaPolicyName(p.toolSchemas));
+        s.setValue(Key::reasoningEffort, p.reasoningEffort);
     }
     s.endArray();
     s.sync();

@@ -47,7 +47,25 @@ struct RequestRecord {
     QStringList notes; // degradations: dropped fields, capped max_tokens, ...
     QString route; // the routing rule that chose the backend ("images", "long context", ...); "" = model map
     QList<BackendAttempt> attempts; // in order; the last one answered (or failed for good)
-    QString tokenCountSource;       // count_tokens: "backend tokenizer" | "estimate" | "calibrated estimate"
+
+    // The backend the request fell back from (the first one tried), or "" when every attempt went
+    // to the same backend and model: sending again there (max_tokens capped) is a retry.
+    QString fellBackFrom() const {
+        for (const BackendAttempt &a : attempts) {
+            if (a.backendName != attempts.constLast().backendName ||
+                a.backendModel != attempts.constLast().backendModel)
+                return attempts.constFirst().backendName;
+        }
+        return {};
+    }
+    int retries() const { // attempts sent again to the backend and model just tried
+        int count = 0;
+        for (qsizetype i = 1; i < attempts.size(); ++i)
+            count += attempts[i].backendName == attempts[i - 1].backendName &&
+                     attempts[i].backendModel == attempts[i - 1].backendModel;
+        return count;
+    }
+    QString tokenCountSource; // count_tokens: "backend tokenizer" | "estimate" | "calibrated estimate"
 
     // The exchange as translated, for the detail view; each capped at kMaxRecordedBody bytes.
     // API keys travel in headers, which are not recorded.

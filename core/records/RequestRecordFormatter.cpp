@@ -14,8 +14,10 @@ QString RequestRecordFormatter::line(const RequestRecord &r) {
                                            : u"%1 -> %2"_s.arg(r.clientModel, r.backendModel));
     if (!r.route.isEmpty())
         parts << u"route=%1"_s.arg(r.route);
-    if (r.attempts.size() > 1)
+    if (!r.fellBackFrom().isEmpty())
         parts << u"fell-back-to=\"%1\""_s.arg(r.attempts.constLast().backendName);
+    if (const int retries = r.retries(); retries > 0)
+        parts << u"retried=%1"_s.arg(retries);
     if (r.endpoint == "messages"_L1)
         parts << (r.stream ? u"stream"_s : u"json"_s);
     parts << QString::number(r.status);

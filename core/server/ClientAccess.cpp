@@ -23,6 +23,22 @@ QByteArray bearerToken(const QByteArray &authorization) {
 }
 } // namespace
 
+HttpHeaders ClientAccess::withoutAccessToken(const HttpHeaders &headers, const QString &accessToken) {
+    if (accessToken.isEmpty())
+        return headers;
+    const QByteArray token = accessToken.toUtf8();
+    HttpHeaders kept;
+    for (const auto &[name, value] : headers) {
+        const bool apiKey = name.compare("x-api-key", Qt::CaseInsensitive) == 0;
+        const bool authorization = name.compare("authorization", Qt::CaseInsensitive) == 0;
+        if ((apiKey && sameSecret(value.trimmed(), token)) ||
+            (authorization && sameSecret(bearerToken(value), token)))
+            continue;
+        kept.append({name, value});
+    }
+    return kept;
+}
+
 std::optional<ApiError> ClientAccess::checkToken(const QByteArray &xApiKey, const QByteArray &authorization,
                                                  const QString &requiredToken) {
     if (requiredToken.isEmpty())

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "anthropic/ApiError.h"
+#include "backends/BackendRequest.h"
 
 #include <QByteArray>
 #include <QString>
@@ -17,6 +18,10 @@ class ClientAccess {
 public:
     static std::optional<ApiError> checkToken(const QByteArray &xApiKey, const QByteArray &authorization,
                                               const QString &requiredToken);
+    // The client's headers without the credentials that carry ModelRelay's own access token: that
+    // token opens ModelRelay, it is nobody else's business (a backend that gets the client's
+    // credentials must not get it).
+    static HttpHeaders withoutAccessToken(const HttpHeaders &headers, const QString &accessToken);
     // Absent, or a JSON media type (application/json, application/*+json), with any parameters.
     static std::optional<ApiError> checkContentType(const QByteArray &contentType);
 };

@@ -18,6 +18,7 @@ struct ApiError;
 struct IncomingRequest {
     QByteArray method;
     QString path;
+    QString query;       // after '?', e.g. "beta=true"
     HttpHeaders headers; // as received; they hold credentials: never log them
     QByteArray body;
     std::unique_ptr<ResponseWriter> writer;

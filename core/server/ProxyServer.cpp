@@ -224,6 +224,7 @@ void ProxyServer::handle(HttpRequest request, std::unique_ptr<ResponseWriter> wr
     IncomingRequest in;
     in.method = request.head.method;
     in.path = request.head.path;
+    in.query = request.head.query;
     in.headers = std::move(request.head.headers);
     in.body = std::move(request.body);
     in.writer = std::move(writer);

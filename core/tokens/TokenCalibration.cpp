@@ -24,19 +24,21 @@ TokenCalibration::~TokenCalibration() {
         save();
 }
 
+double TokenCalibration::ratioOf(const Stats &s) {
+    return (s.actualTokens + kPriorTokens) / (s.estimatedTokens + kPriorTokens);
+}
+
 void TokenCalibration::observe(const QString &model, int estimated, int actual) {
-    if (estimated <= 0 || actual <= 0 || actual * 3 < estimated || actual > estimated * 3)
+    if (estimated < kMinSampleTokens || actual <= 0 || actual * 3 < estimated || actual > estimated * 3)
         return;
     Stats &s = m_models[model];
-    const double ratio = double(actual) / estimated;
     const double error = std::abs(double(actual - estimated)) / actual;
-    if (s.samples == 0) {
-        s.ratio = ratio;
-        s.meanAbsoluteError = error;
-    } else {
-        s.ratio += kSmoothing * (ratio - s.ratio);
-        s.meanAbsoluteError += (error - s.meanAbsoluteError) / std::min(s.samples + 1, 50);
-    }
+    s.meanAbsoluteError =
+        s.samples == 0 ? error
+                       : s.meanAbsoluteError + (error - s.meanAbsoluteError) / std::min(s.samples + 1, 50);
+    s.estimatedTokens = s.estimatedTokens * kDecay + estimated;
+    s.actualTokens = s.actualTokens * kDecay + actual;
+    s.ratio = ratioOf(s);
     ++s.samples;
     // Early samples change the most; later ones are written now and then, not on every request.
     if (++m_unsaved >= 10 || s.samples <= 3)
@@ -79,6 +81,14 @@ void TokenCalibration::load() {
         s.samples = settings.value(u"samples"_s).toInt();
         s.ratio = settings.value(u"ratio"_s, 1.0).toDouble();
         s.meanAbsoluteError = settings.value(u"meanAbsoluteError"_s).toDouble();
+        s.estimatedTokens = settings.value(u"estimatedTokens"_s, -1.0).toDouble();
+        s.actualTokens = settings.value(u"actualTokens"_s).toDouble();
+        if (s.estimatedTokens < 0) {
+            // Written before ratios were weighted by size, maybe from one tiny request: worth one prior.
+            s.estimatedTokens = kPriorTokens;
+            s.actualTokens = kPriorTokens * s.ratio;
+        }
+        s.ratio = ratioOf(s);
         settings.endGroup();
         if (s.samples > 0 && s.ratio > 0)
             m_models.insert(QString::fromUtf8(QByteArray::fromPercentEncoding(group.toLatin1())), s);
@@ -94,6 +104,8 @@ void TokenCalibration::save() {
         settings.setValue(u"samples"_s, it->samples);
         settings.setValue(u"ratio"_s, it->ratio);
         settings.setValue(u"meanAbsoluteError"_s, it->meanAbsoluteError);
+        settings.setValue(u"estimatedTokens"_s, it->estimatedTokens);
+        settings.setValue(u"actualTokens"_s, it->actualTokens);
         settings.endGroup();
     }
     m_unsaved = 0;

@@ -46,6 +46,8 @@ int countBlock(const ContentBlock &block) {
         return kToolCallOverhead + TokenEstimator::estimateText(block.name) + countJson(block.input);
     case ContentBlock::Type::ToolResult:
         return kToolCallOverhead + countBlocks(block.content);
+    case ContentBlock::Type::ToolReference:
+        return TokenEstimator::estimateText(block.name); // its definition counts with the tools
     }
     return 0;
 }
@@ -104,9 +106,12 @@ int TokenEstimator::estimate(const MessageRequest &request) {
         total += kMessageOverhead;
     for (const Message &message : request.messages)
         total += kMessageOverhead + countBlocks(message.content);
-    for (const ToolDefinition &tool : request.tools)
+    for (const ToolDefinition &tool : request.tools) {
+        if (tool.deferred)
+            continue; // not offered to the backend
         total += kToolOverhead + estimateText(tool.name) + estimateText(tool.description) +
                  countJson(tool.inputSchema);
+    }
     return total;
 }
 

@@ -17,6 +17,8 @@
 using namespace modelrelay;
 using namespace modelrelay::testing;
 
+Q_DECLARE_METATYPE(modelrelay::testing::FakeBackend::Kind)
+
 namespace {
 
 struct HttpResult {
@@ -61,6 +63,9 @@ private slots:
     void backendErrorsArePassedThroughWithTheirOrigin_data();
     void backendErrorsArePassedThroughWithTheirOrigin();
     void errorEventInsideTheStream();
+    void passthroughInFrontOfAnAnthropicServer();
+    void otherKindsNeverGetTheClientsCredentials_data();
+    void otherKindsNeverGetTheClientsCredentials();
     void healthNamesTheKind();
 
 private:
@@ -131,7 +136,7 @@ void TestAnthropicNative::streamsTextUnderTheClientsModelName() {
     QCOMPARE(messageDelta.value("usage").toObject().value("input_tokens").toInt(), 321);
 
     QCOMPARE(backend.requests().size(), 1);
-    QCOMPARE(backend.requests().first().path, QByteArray("/v1/messages"));
+    QCOMPARE(backend.requests().first().path, QByteArray("/v1/messages?beta=true")); // as the client called
     QCOMPARE(backend.requests().first().json().value("model").toString(), QString("fake-model"));
 }
 
@@ -328,6 +333,94 @@ void TestAnthropicNative::errorEventInsideTheStream() {
     const QString message = events.last().data.value("error").toObject().value("message").toString();
     QVERIFY2(message.contains("GPU out of memory") && message.contains(backend.baseUrl()),
              qPrintable(message));
+    // The backend's own type: Claude Code treats an overloaded backend differently from a broken one.
+    QCOMPARE(events.last().data.value("error").toObject().value("type").toString(),
+             QString("overloaded_error"));
+}
+
+// Issue #12, item 5: with no model map the name passes through; the client's anthropic-version,
+// anthropic-beta, ?beta=true and, when the profile has no key, its credentials reach the backend.
+void TestAnthropicNative::passthroughInFrontOfAnAnthropicServer() {
+    FakeBackend backend(FakeBackend::Kind::Anthropic);
+    QVERIFY(backend.listen());
+    FakeBackend::Reply reply;
+    reply.text = {"ok"};
+    backend.enqueue(reply);
+    backend.enqueue(reply);
+    QVERIFY(m_proxy->start(backend, [](ProxyConfig &c) {
+        c.modelMap = ModelMap{};
+        c.accessToken = "relay-token";
+    }));
+    auto send = [&](const QByteArray &apiKey, const QByteArray &authorization) {
+        QNetworkRequest request(QUrl(m_proxy->address() + "/v1/messages?beta=true"));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        request.setRawHeader("anthropic-version", "2023-06-01");
+        request.setRawHeader("anthropic-beta",
+                             "interleaved-thinking-2025-05-14,context-management-2025-06-27");
+        request.setRawHeader("x-api-key", apiKey);
+        if (!authorization.isEmpty())
+            request.setRawHeader("Authorization", authorization);
+        QNetworkReply *answer = m_client->post(request, body(simpleRequest(true)));
+        QVERIFY(QTest::qWaitFor([&] { return answer->isFinished(); }, 10000));
+        QCOMPARE(answer->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        answer->deleteLater();
+    };
+    // The relay's own token opens the relay and goes no further; the client's key goes on.
+    send("relay-token", "Bearer sk-ant-client-key");
+    QCOMPARE(backend.requests().size(), 1);
+    FakeBackend::Recorded got = backend.requests().first();
+    QCOMPARE(got.json().value("model").toString(), QString("claude-sonnet-4-5"));
+    QCOMPARE(got.path, QByteArray("/v1/messages?beta=true"));
+    QCOMPARE(got.headers.value("anthropic-beta"),
+             QByteArray("interleaved-thinking-2025-05-14,context-management-2025-06-27"));
+    QCOMPARE(got.headers.value("anthropic-version"), QByteArray("2023-06-01"));
+    QCOMPARE(got.headers.value("authorization"), QByteArray("Bearer sk-ant-client-key"));
+    QVERIFY(!got.headers.contains("x-api-key"));
+    QVERIFY(QTest::qWaitFor([&] { return !m_proxy->records().isEmpty(); }, 5000));
+    QVERIFY(m_proxy->records().last().notes.join('\n').contains("client's own credentials were forwarded"));
+    QVERIFY(!m_proxy->records().last().notes.join('\n').contains("sk-ant-client-key"));
+
+    // A profile with its own key sends that one, never the client's.
+    m_proxy.reset();
+    m_proxy = std::make_unique<ProxyUnderTest>();
+    QVERIFY(m_proxy->start(backend, [](ProxyConfig &c) {
+        c.modelMap = ModelMap{};
+        c.backend.apiKey = "sk-profile";
+    }));
+    send("sk-ant-client-key", {});
+    got = backend.requests().last();
+    QCOMPARE(got.headers.value("x-api-key"), QByteArray("sk-profile"));
+    QCOMPARE(got.headers.value("authorization"), QByteArray("Bearer sk-profile"));
+}
+
+// The client's credentials are for Anthropic-compatible servers only.
+void TestAnthropicNative::otherKindsNeverGetTheClientsCredentials_data() {
+    QTest::addColumn<FakeBackend::Kind>("kind");
+    QTest::newRow("openai") << FakeBackend::Kind::OpenAI;
+    QTest::newRow("ollama") << FakeBackend::Kind::Ollama;
+}
+
+void TestAnthropicNative::otherKindsNeverGetTheClientsCredentials() {
+    QFETCH(FakeBackend::Kind, kind);
+    FakeBackend backend(kind);
+    QVERIFY(backend.listen());
+    FakeBackend::Reply reply;
+    reply.text = {"ok"};
+    backend.enqueue(reply);
+    QVERIFY(m_proxy->start(backend, [](ProxyConfig &c) { c.modelMap.defaultModel = "fake-model"; }));
+    QNetworkRequest request(QUrl(m_proxy->address() + "/v1/messages"));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+    request.setRawHeader("x-api-key", "sk-ant-client-key");
+    request.setRawHeader("Authorization", "Bearer sk-ant-client-key");
+    request.setRawHeader("anthropic-beta", "interleaved-thinking-2025-05-14");
+    QNetworkReply *answer = m_client->post(request, body(simpleRequest(true)));
+    QVERIFY(QTest::qWaitFor([&] { return answer->isFinished(); }, 10000));
+    answer->deleteLater();
+    QCOMPARE(backend.requests().size(), 1);
+    const FakeBackend::Recorded got = backend.requests().first();
+    for (auto it = got.headers.cbegin(); it != got.headers.cend(); ++it)
+        QVERIFY2(!it.value().contains("sk-ant-client-key") && it.key() != "anthropic-beta",
+                 it.key().constData());
 }
 
 void TestAnthropicNative::healthNamesTheKind() {

@@ -131,7 +131,7 @@ void TestModelLimits::countTokensLearnsFromTheBackend() {
     QTemporaryDir dir;
     const QString learned = dir.filePath("learned.ini");
     QVERIFY(m_proxy->start(backend, [&](ProxyConfig &c) { c.learnedFile = learned; }));
-    const QString prompt = QString("some words to count ").repeated(50);
+    const QString prompt = QString("some words to count ").repeated(400); // a sample: 1000 tokens or more
     auto countTokens = [&] {
         const auto e = m_proxy->post(requestBody(100, prompt), "/v1/messages/count_tokens");
         if (!e->isDone())
@@ -149,8 +149,11 @@ void TestModelLimits::countTokensLearnsFromTheBackend() {
         QCOMPARE(m_proxy->post(requestBody(100, prompt))->status(), 200);
     }
     QTRY_COMPARE(m_proxy->records().size(), 4);
+    // Moved towards the backend's count, not all the way: three samples of this size are not yet
+    // much evidence against a ratio of 1.
     const int after = countTokens();
-    QVERIFY2(qAbs(after - before * 3 / 2) <= 2, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
+    QVERIFY2(after > before * 11 / 10 && after < before * 3 / 2,
+             qPrintable(QString("%1 -> %2").arg(before).arg(after)));
     QTRY_COMPARE(m_proxy->records().size(), 5);
     const auto record = m_proxy->records().last();
     QVERIFY2(record.notes.join('\n').contains("calibrated"), qPrintable(record.notes.join('\n')));

@@ -154,6 +154,10 @@ void TestToolCalls::streamedToolCall() {
         QVERIFY2(message.contains("'fake-model'"), qPrintable(message));
         QVERIFY2(message.contains("tool 'Bash'"), qPrintable(message));
         QVERIFY2(message.contains(error), qPrintable(message));
+        // The relay's own finding, said as such: the backend reported nothing wrong.
+        QVERIFY2(message.startsWith("ModelRelay could not relay the answer of model 'fake-model'"),
+                 qPrintable(message));
+        QVERIFY2(!message.contains("reported an error"), qPrintable(message));
         QVERIFY2(record.error.contains("tool 'Bash'"), qPrintable(record.error));
     }
 }

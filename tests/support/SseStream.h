@@ -80,8 +80,8 @@ inline QString streamProblem(const QList<SseEvent> &events) {
                 return QStringLiteral("message_delta not followed by a final message_stop");
             return {};
         } else if (e.name == QStringLiteral("error")) {
-            if (open != -1)
-                return QStringLiteral("error with block %1 open").arg(open);
+            // A block may still be open: Anthropic's API fails that way, and Claude Code only
+            // retries the request when the failed block was not closed.
             if (i + 1 != events.size())
                 return QStringLiteral("events after the error event");
             return {};

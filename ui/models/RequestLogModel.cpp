@@ -22,8 +22,10 @@ QString backendCell(const RequestRecord &r) {
     RequestClass routed;
     if (!r.route.isEmpty())
         why << (requestClassFromName(r.route, &routed) ? requestClassTitle(routed) : r.route);
-    if (r.attempts.size() > 1)
-        why << RequestLogModel::tr("fell back from %1").arg(r.attempts.constFirst().backendName);
+    if (const QString from = r.fellBackFrom(); !from.isEmpty())
+        why << RequestLogModel::tr("fell back from %1").arg(from);
+    if (r.retries() > 0)
+        why << RequestLogModel::tr("sent again");
     return why.isEmpty() ? r.backendName : u"%1 (%2)"_s.arg(r.backendName, why.join(u", "_s));
 }
 

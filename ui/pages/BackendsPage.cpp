@@ -3,6 +3,7 @@
 #include "AppController.h"
 #include "backends/ModelLister.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -27,6 +28,7 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     , m_context(new QSpinBox)
     , m_maxTokens(new QSpinBox)
     , m_toolSchemas(new QComboBox)
+    , m_reasoningEffort(new QCheckBox(tr("Pass Claude Code's reasoning effort on")))
     , m_use(new QPushButton(tr("Use this backend")))
     , m_test(new QPushButton(tr("Test connection")))
     , m_selfTest(new QPushButton(tr("Run self-test")))
@@ -61,6 +63,10 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
            "propertyNames, which some servers reject. Strict: also without format, additionalProperties, "
            "pattern, default and other validation-only keywords, with references inlined and nullable "
            "types made plain, for Gemini-style validators (OpenRouter, LiteLLM) and grammar converters."));
+    m_reasoningEffort->setToolTip(
+        tr("OpenAI-compatible servers get reasoning_effort (low, medium, high); Ollama gets think "
+           "(false when Claude Code asks for no thinking, a level for models such as gpt-oss). Turn it "
+           "off for a server that refuses the field."));
     m_selfTest->setToolTip(
         tr("Sends Claude Code-shaped requests (tools, a tool result, streaming, count_tokens, "
            "an image, thinking) to this backend and its model, and reports what works."));
@@ -86,6 +92,7 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     form->addRow(tr("Context size (Ollama):"), m_context);
     form->addRow(tr("Max output tokens:"), m_maxTokens);
     form->addRow(tr("Tool schemas:"), m_toolSchemas);
+    form->addRow(tr("Reasoning:"), m_reasoningEffort);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_use);
     actions->addWidget(m_test);
@@ -116,6 +123,7 @@ BackendsPage::BackendsPage(AppController &app, QWidget *parent)
     connect(m_context, &QSpinBox::editingFinished, this, &BackendsPage::saveEdits);
     connect(m_maxTokens, &QSpinBox::editingFinished, this, &BackendsPage::saveEdits);
     connect(m_toolSchemas, &QComboBox::currentIndexChanged, this, &BackendsPage::saveEdits);
+    connect(m_reasoningEffort, &QCheckBox::toggled, this, &BackendsPage::saveEdits);
     connect(m_use, &QPushButton::clicked, this, [this] { m_app.setActiveProfile(m_list->currentRow()); });
     connect(m_test, &QPushButton::clicked, this, [this] {
         if (!saveEdits())
@@ -183,6 +191,7 @@ void BackendsPage::showProfile(int row) {
     m_context->setEnabled(p.kind == BackendKind::Ollama);
     m_maxTokens->setValue(p.maxOutputTokens);
     m_toolSchemas->setCurrentIndex(m_toolSchemas->findData(int(p.toolSchemas)));
+    m_reasoningEffort->setChecked(p.reasoningEffort);
     m_use->setEnabled(row != m_app.activeProfile());
     m_result->clear();
     m_loading = false;
@@ -221,6 +230,7 @@ bool BackendsPage::saveEdits() {
     p.ollamaContextSize = m_context->value();
     p.maxOutputTokens = m_maxTokens->value();
     p.toolSchemas = ToolSchemaPolicy(m_toolSchemas->currentData().toInt());
+    p.reasoningEffort = m_reasoningEffort->isChecked();
     m_context->setEnabled(p.kind == BackendKind::Ollama);
     m_app.updateProfile(row, p);
     return true;

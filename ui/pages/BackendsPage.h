@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -28,6 +29,7 @@ public:
     QLineEdit *baseUrl() const { return m_url; }
     QLineEdit *apiKey() const { return m_key; }
     QComboBox *toolSchemas() const { return m_toolSchemas; }
+    QCheckBox *reasoningEffort() const { return m_reasoningEffort; }
     QPushButton *useButton() const { return m_use; }
     QPushButton *testButton() const { return m_test; }
     QPushButton *selfTestButton() const { return m_selfTest; }
@@ -52,6 +54,7 @@ private:
     QSpinBox *m_context;
     QSpinBox *m_maxTokens;
     QComboBox *m_toolSchemas;
+    QCheckBox *m_reasoningEffort;
     QPushButton *m_use;
     QPushButton *m_test;
     QPushButton *m_selfTest;

@@ -7,9 +7,9 @@
 namespace modelrelay {
 
 BackendCall AnthropicNativeBackend::prepare(const MessageRequest &request, const ModelTarget &target,
-                                            const BackendProfile &profile, const HttpHeaders &,
+                                            const BackendProfile &profile, const HttpHeaders &clientHeaders,
                                             QStringList *notes) const {
-    return {AnthropicNativeRequestBuilder::build(request, target, profile, notes),
+    return {AnthropicNativeRequestBuilder::build(request, target, profile, clientHeaders, notes),
             std::make_unique<ToolCallGuard>(std::make_unique<AnthropicNativeStreamDecoder>(),
                                             target.backendModel)};
 }

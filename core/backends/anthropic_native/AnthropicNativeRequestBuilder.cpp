@@ -131,15 +131,39 @@ QUrl AnthropicNativeRequestBuilder::messagesUrl(const QUrl &base) {
 }
 
 BackendRequest AnthropicNativeRequestBuilder::build(const MessageRequest &request, const ModelTarget &target,
-                                                    const BackendProfile &profile, QStringList *notes) {
+                                                    const BackendProfile &profile,
+                                                    const HttpHeaders &clientHeaders, QStringList *notes) {
+    auto clientHeader = [&](QByteArrayView name) {
+        for (const auto &[key, value] : clientHeaders) {
+            if (key.compare(name, Qt::CaseInsensitive) == 0)
+                return value;
+        }
+        return QByteArray();
+    };
     BackendRequest out;
     out.url = messagesUrl(profile.baseUrl);
+    if (request.betaEndpoint)
+        out.url.setQuery(u"beta=true"_s);
     out.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("text/event-stream")});
-    out.headers.append({QByteArrayLiteral("anthropic-version"), kAnthropicVersion});
+    const QByteArray version = clientHeader("anthropic-version");
+    out.headers.append(
+        {QByteArrayLiteral("anthropic-version"), version.isEmpty() ? kAnthropicVersion : version});
+    if (const QByteArray betas = clientHeader("anthropic-beta"); !betas.isEmpty())
+        out.headers.append({QByteArrayLiteral("anthropic-beta"), betas});
     if (!profile.apiKey.isEmpty()) {
         // Anthropic's own header, and the Bearer form that llama.cpp and vLLM check.
         out.headers.append({QByteArrayLiteral("x-api-key"), profile.apiKey.toUtf8()});
         out.headers.append({QByteArrayLiteral("Authorization"), "Bearer " + profile.apiKey.toUtf8()});
+    } else {
+        bool forwarded = false;
+        for (const QByteArrayView name : {QByteArrayView("x-api-key"), QByteArrayView("Authorization")}) {
+            if (const QByteArray credential = clientHeader(name); !credential.isEmpty()) {
+                out.headers.append({name.toByteArray(), credential});
+                forwarded = true;
+            }
+        }
+        if (forwarded && notes)
+            notes->append(u"the profile has no API key: the client's own credentials were forwarded"_s);
     }
     out.body = QJsonDocument(buildBody(request, target, profile, notes)).toJson(QJsonDocument::Compact);
     return out;

@@ -21,8 +21,14 @@ public:
     // input schemas cleaned as the profile's ToolSchemaPolicy asks.
     static QJsonObject buildBody(const MessageRequest &request, const ModelTarget &target,
                                  const BackendProfile &profile, QStringList *notes);
+    // The request for {base}/v1/messages (with ?beta=true when the client called that), with the
+    // client's anthropic-version and anthropic-beta (betas decide features such as interleaved
+    // thinking), and the profile's API key; a profile without one forwards the client's own
+    // x-api-key and Authorization (clientHeaders: without ModelRelay's access token), so the relay
+    // can sit in front of api.anthropic.com or a team gateway.
     static BackendRequest build(const MessageRequest &request, const ModelTarget &target,
-                                const BackendProfile &profile, QStringList *notes);
+                                const BackendProfile &profile, const HttpHeaders &clientHeaders,
+                                QStringList *notes);
     // {base}/v1/messages, or {base}/messages when the base URL already ends with /v1.
     static QUrl messagesUrl(const QUrl &base);
 };

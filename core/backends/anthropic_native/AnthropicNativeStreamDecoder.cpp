@@ -111,6 +111,7 @@ void AnthropicNativeStreamDecoder::handleEvent(const QJsonObject &event, std::ve
     } else if (type == "error"_L1) {
         const QJsonValue error = event.value("error"_L1);
         m_backendError = error.toObject().value("message"_L1).toString();
+        m_backendErrorType = error.toObject().value("type"_L1).toString();
         if (m_backendError.isEmpty())
             m_backendError = error.isString()
                                  ? error.toString()

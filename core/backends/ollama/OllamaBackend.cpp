@@ -28,6 +28,7 @@ void OllamaBackend::preflight(const BackendProfile &profile, Attempt attempt,
                          input.previous = m_catalog.largestNumCtx(baseUrl, attempt.target.backendModel);
                          const OllamaContextPlanner::Plan plan = OllamaContextPlanner::plan(input);
                          attempt.target.contextSize = plan.numCtx;
+                         attempt.target.thinking = info ? info->thinking() : ThinkingSupport::Unknown;
                          m_catalog.noteNumCtx(baseUrl, attempt.target.backendModel, plan.numCtx);
                          attempt.notes.append(
                              QStringLiteral("num_ctx %1 (prompt ~%2 + answer up to %3 tokens; model context "

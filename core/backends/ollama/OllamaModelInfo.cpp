@@ -34,7 +34,20 @@ std::optional<OllamaModelInfo> OllamaModelInfo::fromShowResponse(const QByteArra
     info.contextLength = length.toInt(0);
     for (const QJsonValue &capability : show.value(u"capabilities"_s).toArray())
         info.capabilities.append(capability.toString());
+    // Ollama passes a string think value to the prompt as .ThinkLevel; gpt-oss's built-in renderer
+    // takes it without a template.
+    const QString family = show.value(u"details"_s).toObject().value(u"family"_s).toString();
+    info.thinkLevels = family == "gptoss"_L1 || family == "gpt-oss"_L1 ||
+                       show.value(u"template"_s).toString().contains(u".ThinkLevel"_s);
     return info;
+}
+
+ThinkingSupport OllamaModelInfo::thinking() const {
+    if (capabilities.isEmpty())
+        return ThinkingSupport::Unknown; // Ollama before 0.6 does not say
+    if (!can(u"thinking"_s))
+        return ThinkingSupport::None;
+    return thinkLevels ? ThinkingSupport::Levels : ThinkingSupport::OnOff;
 }
 
 } // namespace modelrelay

@@ -1,6 +1,7 @@
 #include "OllamaRequestBuilder.h"
 
 #include "backends/ChatShaping.h"
+#include "backends/ReasoningEffort.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -14,30 +15,34 @@ namespace {
 
 class MessageWriter {
 public:
-    MessageWriter(QJsonArray &out, QStringList *notes)
+    MessageWriter(QJsonArray &out, const QJsonArray &functions, QStringList *notes)
         : m_out(out)
+        , m_functions(functions)
         , m_notes(notes) {}
 
     void user(const Message &message) {
-        // Tool results answer the previous assistant turn, so they come first.
+        // Tool results answer the previous assistant turn, so they come first, in the order of the
+        // calls: Ollama's chat templates pair results with calls by position.
+        for (const ContentBlock *result :
+             ChatShaping::toolResultsInCallOrder(message, m_previousAssistant, m_notes)) {
+            QJsonObject tool{{u"role"_s, u"tool"_s},
+                             {u"content"_s, ChatShaping::toolResultText(*result, m_functions)},
+                             {u"tool_call_id"_s, result->toolUseId}};
+            // Templates that ignore ids find the call by the tool's name.
+            const QString name = m_toolNames.value(result->toolUseId);
+            if (!name.isEmpty())
+                tool.insert(u"tool_name"_s, name);
+            QJsonArray resultImages;
+            for (const ContentBlock &inner : result->content)
+                addImage(inner, resultImages);
+            if (!resultImages.isEmpty())
+                tool.insert(u"images"_s, resultImages);
+            m_out.append(tool);
+        }
         QString text;
         QJsonArray images;
         for (const ContentBlock &block : message.content) {
             switch (block.type) {
-            case ContentBlock::Type::ToolResult: {
-                QJsonObject tool{{u"role"_s, u"tool"_s}, {u"content"_s, ChatShaping::toolResultText(block)}};
-                // Ollama does not echo call ids; it matches results to calls by tool name.
-                const QString name = m_toolNames.value(block.toolUseId);
-                if (!name.isEmpty())
-                    tool.insert(u"tool_name"_s, name);
-                QJsonArray resultImages;
-                for (const ContentBlock &inner : block.content)
-                    addImage(inner, resultImages);
-                if (!resultImages.isEmpty())
-                    tool.insert(u"images"_s, resultImages);
-                m_out.append(tool);
-                break;
-            }
             case ContentBlock::Type::Text:
                 if (!block.text.isEmpty())
                     text += (text.isEmpty() ? QString() : u"\n\n"_s) + block.text;
@@ -58,6 +63,7 @@ public:
     }
 
     void assistant(const Message &message) {
+        m_previousAssistant = &message;
         QString text;
         QString thinking;
         QJsonArray toolCalls;
@@ -69,6 +75,7 @@ public:
             else if (block.type == ContentBlock::Type::ToolUse) {
                 m_toolNames.insert(block.id, block.name);
                 toolCalls.append(QJsonObject{
+                    {u"id"_s, block.id},
                     {u"function"_s, QJsonObject{{u"name"_s, block.name}, {u"arguments"_s, block.input}}}});
             }
         }
@@ -97,19 +104,53 @@ private:
     }
 
     QJsonArray &m_out;
+    const QJsonArray &m_functions;
     QStringList *m_notes;
     QHash<QString, QString> m_toolNames; // tool_use id -> tool name
+    const Message *m_previousAssistant = nullptr;
 };
+
+// Ollama turns thinking on for thinking models when `think` is absent (every answer slow), and
+// refuses think:true (or a level) for models without it.
+void addThink(QJsonObject &body, const MessageRequest &request, const ModelTarget &target,
+              QStringList *notes) {
+    const ReasoningEffort effort = ReasoningEffort::of(request);
+    if (!effort.on) {
+        body.insert(u"think"_s, false);
+        return;
+    }
+    switch (target.thinking) {
+    case ThinkingSupport::Levels:
+        body.insert(u"think"_s, effort.level.isEmpty() ? u"medium"_s : effort.level);
+        return;
+    case ThinkingSupport::OnOff:
+        body.insert(u"think"_s, true);
+        return;
+    case ThinkingSupport::None:
+        if (notes)
+            notes->append(u"%1 does not think (Ollama's capabilities): thinking not asked for"_s.arg(
+                target.backendModel));
+        return;
+    case ThinkingSupport::Unknown:
+        // Without Ollama's word, only an explicit request risks a refusal; "adaptive" leaves the
+        // model's default, which is to think when it can.
+        if (request.thinking.type == ThinkingConfig::Type::Enabled)
+            body.insert(u"think"_s, true);
+        return;
+    }
+}
 
 } // namespace
 
 QJsonObject OllamaRequestBuilder::buildBody(const MessageRequest &request, const ModelTarget &target,
                                             const BackendProfile &profile, QStringList *notes) {
+    const QJsonArray tools =
+        ChatShaping::functionTools(ChatShaping::offeredTools(request, notes), profile.toolSchemas, notes);
     QJsonArray messages;
     const QString system = ChatShaping::systemText(request);
     if (!system.isEmpty())
         messages.append(QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, system}});
-    MessageWriter writer(messages, notes);
+    MessageWriter writer(messages, tools, notes);
     for (const Message &message : request.messages) {
         if (message.role == Message::Role::User)
             writer.user(message);
@@ -136,16 +177,14 @@ QJsonObject OllamaRequestBuilder::buildBody(const MessageRequest &request, const
                      {u"stream"_s, true},
                      {u"options"_s, options}};
     const bool toolsOff = request.toolChoice && request.toolChoice->type == ToolChoice::Type::None;
-    if (!request.tools.empty() && !toolsOff)
-        body.insert(u"tools"_s, ChatShaping::functionTools(request.tools, profile.toolSchemas, notes));
+    if (!tools.isEmpty() && !toolsOff)
+        body.insert(u"tools"_s, tools);
     if (request.toolChoice && notes &&
         (request.toolChoice->type == ToolChoice::Type::Any ||
          request.toolChoice->type == ToolChoice::Type::Tool))
         notes->append(u"Ollama cannot force a tool call: tool_choice ignored"_s);
-    // Only an explicit request turns thinking on: Ollama rejects think:true for models without
-    // thinking support, and "adaptive" means the model's own default, which is Ollama's too.
-    if (request.thinking.type == ThinkingConfig::Type::Enabled)
-        body.insert(u"think"_s, true);
+    if (profile.reasoningEffort)
+        addThink(body, request, target, notes);
     if (!request.outputSchema.isEmpty())
         body.insert(u"format"_s, request.outputSchema);
     return body;

@@ -2,7 +2,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonParseError>
 
 namespace modelrelay {
 
@@ -20,13 +19,8 @@ void OllamaStreamDecoder::finish(std::vector<StreamDelta> &out) {
 void OllamaStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelta> &out) {
     if (m_done || line.trimmed().isEmpty())
         return;
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(line.toByteArray(), &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject()) {
-        ++m_skippedLines;
-        return;
-    }
-    handleObject(document.object(), out);
+    if (const std::optional<QJsonObject> object = m_json.read(line))
+        handleObject(*object, out);
 }
 
 void OllamaStreamDecoder::handleObject(const QJsonObject &object, std::vector<StreamDelta> &out) {

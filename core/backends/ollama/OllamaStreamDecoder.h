@@ -1,6 +1,7 @@
 // Decodes an Ollama /api/chat NDJSON stream into StreamDeltas.
 #pragma once
 
+#include "backends/JsonLineReader.h"
 #include "backends/LineBuffer.h"
 #include "backends/StreamDecoder.h"
 
@@ -13,7 +14,8 @@ public:
     void feed(QByteArrayView bytes, std::vector<StreamDelta> &out) override;
     void finish(std::vector<StreamDelta> &out) override;
 
-    int skippedLines() const { return m_skippedLines; }
+    int skippedLines() const { return m_json.skipped(); }
+    QStringList notes() const override { return m_json.notes(); }
 
 private:
     void handleLine(QByteArrayView line, std::vector<StreamDelta> &out);
@@ -22,7 +24,7 @@ private:
     LineBuffer m_lines;
     int m_nextToolIndex = 0;
     bool m_done = false;
-    int m_skippedLines = 0;
+    JsonLineReader m_json;
 };
 
 } // namespace modelrelay

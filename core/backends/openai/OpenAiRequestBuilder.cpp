@@ -1,6 +1,7 @@
 #include "OpenAiRequestBuilder.h"
 
 #include "backends/ChatShaping.h"
+#include "backends/ReasoningEffort.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,23 +45,24 @@ std::optional<QJsonObject> userMessage(const std::vector<const ContentBlock *> &
     return QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, parts}};
 }
 
-void appendUserTurn(const Message &message, QJsonArray &out) {
+void appendUserTurn(const Message &message, const Message *previousAssistant, const QJsonArray &functions,
+                    QJsonArray &out, QStringList *notes) {
     // Tool results answer the previous assistant turn, so they go first, one "tool" message each.
     std::vector<const ContentBlock *> rest;
     std::vector<const ContentBlock *> resultImages;
-    for (const ContentBlock &block : message.content) {
-        if (block.type != ContentBlock::Type::ToolResult) {
-            if (block.type == ContentBlock::Type::Text || block.type == ContentBlock::Type::Image)
-                rest.push_back(&block);
-            continue;
-        }
+    for (const ContentBlock *result :
+         ChatShaping::toolResultsInCallOrder(message, previousAssistant, notes)) {
         out.append(QJsonObject{{u"role"_s, u"tool"_s},
-                               {u"tool_call_id"_s, block.toolUseId},
-                               {u"content"_s, ChatShaping::toolResultText(block)}});
-        for (const ContentBlock &inner : block.content) {
+                               {u"tool_call_id"_s, result->toolUseId},
+                               {u"content"_s, ChatShaping::toolResultText(*result, functions)}});
+        for (const ContentBlock &inner : result->content) {
             if (inner.type == ContentBlock::Type::Image)
                 resultImages.push_back(&inner);
         }
+    }
+    for (const ContentBlock &block : message.content) {
+        if (block.type == ContentBlock::Type::Text || block.type == ContentBlock::Type::Image)
+            rest.push_back(&block);
     }
     // Tool messages cannot carry images on most servers: they follow as a user message.
     if (!resultImages.empty())
@@ -127,15 +129,20 @@ QJsonValue toolChoice(const ToolChoice &choice) {
 
 QJsonObject OpenAiRequestBuilder::buildBody(const MessageRequest &request, const ModelTarget &target,
                                             const BackendProfile &profile, QStringList *notes) {
+    const QJsonArray tools =
+        ChatShaping::functionTools(ChatShaping::offeredTools(request, notes), profile.toolSchemas, notes);
     QJsonArray messages;
     const QString system = ChatShaping::systemText(request);
     if (!system.isEmpty())
         messages.append(QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, system}});
+    const Message *previousAssistant = nullptr;
     for (const Message &message : request.messages) {
-        if (message.role == Message::Role::User)
-            appendUserTurn(message, messages);
-        else
+        if (message.role == Message::Role::User) {
+            appendUserTurn(message, previousAssistant, tools, messages, notes);
+        } else {
             appendAssistantTurn(message, messages);
+            previousAssistant = &message;
+        }
     }
 
     QJsonObject body{{u"model"_s, target.backendModel},
@@ -152,14 +159,18 @@ QJsonObject OpenAiRequestBuilder::buildBody(const MessageRequest &request, const
         body.insert(u"top_k"_s, *request.topK);
     if (!request.stopSequences.isEmpty())
         body.insert(u"stop"_s, QJsonArray::fromStringList(request.stopSequences));
-    if (!request.tools.empty()) {
-        body.insert(u"tools"_s, ChatShaping::functionTools(request.tools, profile.toolSchemas, notes));
+    if (!tools.isEmpty()) {
+        body.insert(u"tools"_s, tools);
         if (request.toolChoice) {
             body.insert(u"tool_choice"_s, toolChoice(*request.toolChoice));
             if (request.toolChoice->disableParallelToolUse)
                 body.insert(u"parallel_tool_calls"_s, false);
         }
     }
+    // Servers without reasoning ignore the field, or refuse it (the profile can turn it off).
+    if (const ReasoningEffort effort = ReasoningEffort::of(request);
+        profile.reasoningEffort && effort.on && !effort.level.isEmpty())
+        body.insert(u"reasoning_effort"_s, effort.level);
     if (!request.outputSchema.isEmpty())
         body.insert(u"response_format"_s,
                     QJsonObject{{u"type"_s, u"json_schema"_s},

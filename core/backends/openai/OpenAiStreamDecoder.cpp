@@ -2,7 +2,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonParseError>
 #include <algorithm>
 
 namespace modelrelay {
@@ -53,15 +52,8 @@ void OpenAiStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelt
         }
         return;
     }
-    QJsonParseError error;
-    // The parser copies what it keeps: the line need not be copied first.
-    const QJsonDocument document =
-        QJsonDocument::fromJson(QByteArray::fromRawData(data.data(), data.size()), &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject()) {
-        ++m_skippedLines;
-        return;
-    }
-    handleChunk(document.object(), out);
+    if (const std::optional<QJsonObject> chunk = m_json.read(data))
+        handleChunk(*chunk, out);
 }
 
 void OpenAiStreamDecoder::handleChunk(const QJsonObject &chunk, std::vector<StreamDelta> &out) {

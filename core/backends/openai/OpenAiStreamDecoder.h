@@ -1,6 +1,7 @@
 // Decodes an OpenAI Chat Completions SSE stream (data: {...} lines, [DONE]) into StreamDeltas.
 #pragma once
 
+#include "backends/JsonLineReader.h"
 #include "backends/LineBuffer.h"
 #include "backends/StreamDecoder.h"
 
@@ -14,7 +15,8 @@ public:
     void feed(QByteArrayView bytes, std::vector<StreamDelta> &out) override;
     void finish(std::vector<StreamDelta> &out) override;
 
-    int skippedLines() const { return m_skippedLines; }
+    int skippedLines() const { return m_json.skipped(); }
+    QStringList notes() const override { return m_json.notes(); }
 
 private:
     void handleLine(QByteArrayView line, std::vector<StreamDelta> &out);
@@ -31,7 +33,7 @@ private:
     std::vector<ToolCallSeen> m_toolCalls; // in order of first appearance: our index is the position
     bool m_finishSent = false;
     bool m_done = false;
-    int m_skippedLines = 0;
+    JsonLineReader m_json;
 };
 
 } // namespace modelrelay

@@ -15,6 +15,7 @@ struct HttpRequestHead {
     QByteArray method; // as sent: "POST"
     QByteArray target; // as sent: "/v1/messages?beta=true"
     QString path;      // the target's path, percent-decoded: "/v1/messages"
+    QString query;     // the target's query, still encoded: "beta=true"
     int minorVersion = 1;
     HttpHeaders headers; // in order, names as sent
 

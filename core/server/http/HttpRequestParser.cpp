@@ -198,6 +198,8 @@ bool HttpRequestParser::parseRequestLine(QByteArrayView line) {
     }
     const qsizetype query = path.indexOf('?');
     m_head.path = QUrl::fromPercentEncoding(query < 0 ? path.toByteArray() : path.first(query).toByteArray());
+    if (query >= 0)
+        m_head.query = QString::fromLatin1(path.sliced(query + 1));
     return true;
 }
 

@@ -39,7 +39,7 @@ public:
     // keeps it from being complete (then call fail()).
     virtual std::optional<ApiError> complete() = 0;
     // Ends the answer with an error: a status and JSON body while nothing was sent, else an
-    // error event after every open block is closed.
+    // error event inside the open block (which makes Claude Code send the request again).
     virtual void fail(const ApiError &error) = 0;
 
     // Some of the answer was handed to the client: it can no longer go to another backend.

@@ -5,15 +5,19 @@
 #include "anthropic/RequestParser.h"
 #include "backends/BackendRegistry.h"
 #include "backends/LearnedLimits.h"
+#include "server/ClientAccess.h"
 #include "server/LearnedState.h"
 #include "tokens/TokenCalibration.h"
 #include "tokens/TokenEstimator.h"
 
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QUrlQuery>
 #include <algorithm>
 
 namespace modelrelay {
+
+using namespace Qt::Literals::StringLiterals;
 
 namespace {
 QString randomId(const QString &prefix) {
@@ -59,6 +63,7 @@ void MessagesDelivery::start() {
         return;
     }
     m_request = std::move(std::get<MessageRequest>(parsed));
+    m_request.betaEndpoint = QUrlQuery(m_in.query).queryItemValue(u"beta"_s) == "true"_L1;
     RequestRecord &record = m_in.record;
     record.clientModel = m_request.model;
     record.stream = m_request.stream;
@@ -120,7 +125,9 @@ void MessagesDelivery::send(Backend::Attempt attempt) {
     MessagesExchange::Setup setup;
     setup.record = m_in.record;
     setup.call = m_services.backends.forKind(profile.kind)
-                     .prepare(m_request, attempt.target, profile, m_in.headers, &setup.record.notes);
+                     .prepare(m_request, attempt.target, profile,
+                              ClientAccess::withoutAccessToken(m_in.headers, m_config->accessToken),
+                              &setup.record.notes);
     setup.record.backendRequest.clear();
     RequestRecord::appendCapped(setup.record.backendRequest, setup.call.request.body);
     setup.context = {profile.kind, profile.shownUrl(), attempt.target.backendModel};

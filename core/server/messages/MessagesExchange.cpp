@@ -82,8 +82,7 @@ void MessagesExchange::decode(const QByteArray &bytes) {
     m_setup.call.decoder->feed(bytes, m_deltas);
     m_answer->relay(m_deltas);
     if (!m_setup.call.decoder->backendError().isEmpty())
-        completeWithError(
-            BackendErrorTranslator::streamError(m_setup.context, m_setup.call.decoder->backendError()));
+        completeWithError(BackendErrorTranslator::answerError(m_setup.context, *m_setup.call.decoder));
 }
 
 void MessagesExchange::recordBackendRead(const QByteArray &bytes) {
@@ -128,8 +127,7 @@ void MessagesExchange::onReplyFinished() {
     m_setup.call.decoder->finish(m_deltas);
     m_answer->relay(m_deltas);
     if (!m_setup.call.decoder->backendError().isEmpty()) {
-        completeWithError(
-            BackendErrorTranslator::streamError(m_setup.context, m_setup.call.decoder->backendError()));
+        completeWithError(BackendErrorTranslator::answerError(m_setup.context, *m_setup.call.decoder));
         return;
     }
     completeSuccessfully();

@@ -19,6 +19,8 @@ private slots:
     void everyRecordedRequestParses();
     void recordedFirstTurn();
     void recordedParallelToolResults();
+    void toolReferencesAndDeferredTools();
+    void toolUseIdsMadeValid();
 };
 
 namespace {
@@ -99,6 +101,16 @@ void TestRequestParser::rejects_data() {
         << QByteArray(
                R"({"model":"m","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"tool_use","name":"A","input":{}}]}]})")
         << "messages.0.content.0.id: must be a string";
+    QTest::newRow("tool_use with an empty name")
+        << QByteArray(
+               R"({"model":"m","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"","input":{}}]}]})")
+        << "messages.0.content.0.name: must not be empty";
+    QTest::newRow("tool with an empty name")
+        << "{\"model\":\"m\",\"max_tokens\":5,\"tools\":[{\"name\":\" \",\"input_schema\":{}}]," + msgs + "}"
+        << "tools.0.name: must not be empty";
+    QTest::newRow("tool_choice naming no tool")
+        << "{\"model\":\"m\",\"max_tokens\":5,\"tool_choice\":{\"type\":\"tool\",\"name\":\"\"}," + msgs + "}"
+        << "tool_choice.name: must not be empty";
     QTest::newRow("temperature string")
         << "{\"model\":\"m\",\"max_tokens\":5,\"temperature\":\"hot\"," + msgs + "}"
         << "temperature: must be a number";
@@ -276,6 +288,43 @@ void TestRequestParser::recordedParallelToolResults() {
     QCOMPARE(results.content[0].toolUseId, QString("toolu_42f5e1d678794b5999f7bb23"));
     QCOMPARE(results.content[1].toolUseId, QString("toolu_7b44a7cb5a9b467da65e6749"));
     QCOMPARE(results.content[0].content[0].text, QString("1\thello from the capture test file\n2\t"));
+}
+
+// ToolSearch answers with tool_reference blocks; the loaded tools come with defer_loading (recorded
+// from Claude Code 2.1.332).
+void TestRequestParser::toolReferencesAndDeferredTools() {
+    const MessageRequest r = parseOk(fixture("v2.1.332-toolsearch-result.request.json"));
+    QStringList deferred;
+    for (const ToolDefinition &tool : r.tools) {
+        if (tool.deferred)
+            deferred.append(tool.name);
+    }
+    QCOMPARE(r.tools.size(), std::size_t(14));
+    QCOMPARE(deferred, QStringList({"DeferredToolPlaceholder"})); // CronList and WebFetch were loaded
+    const ContentBlock &result = r.messages.back().content.front();
+    QCOMPARE(result.type, ContentBlock::Type::ToolResult);
+    QCOMPARE(result.content.size(), std::size_t(2));
+    QCOMPARE(result.content[0].type, ContentBlock::Type::ToolReference);
+    QCOMPARE(result.content[0].name, QString("CronList"));
+    QCOMPARE(result.content[1].name, QString("WebFetch"));
+    QVERIFY2(!r.notes.join('\n').contains("tool_reference"), qPrintable(r.notes.join('\n')));
+}
+
+// Ids a backend made (Kimi: "functions.Bash:0") come back from the client as the relay sent them;
+// either way a tool_use and its tool_result keep matching.
+void TestRequestParser::toolUseIdsMadeValid() {
+    const MessageRequest r =
+        parseOk(R"({"model":"m","max_tokens":5,"messages":[{"role":"user","content":"go"},
+        {"role":"assistant","content":[{"type":"tool_use","id":"functions.Bash:0","name":"Bash","input":{}},
+            {"type":"tool_use","id":"toolu_ok-1","name":"Bash","input":{}}]},
+        {"role":"user","content":[{"type":"tool_result","tool_use_id":"functions.Bash:0","content":"a"},
+            {"type":"tool_result","tool_use_id":"toolu_ok-1","content":"b"}]}]})");
+    const auto &calls = r.messages[1].content;
+    const auto &results = r.messages[2].content;
+    QCOMPARE(calls[0].id, QString("functions_Bash_0_a97d1507"));
+    QCOMPARE(results[0].toolUseId, calls[0].id);
+    QCOMPARE(calls[1].id, QString("toolu_ok-1"));
+    QCOMPARE(results[1].toolUseId, QString("toolu_ok-1"));
 }
 
 QTEST_APPLESS_MAIN(TestRequestParser)

@@ -19,7 +19,7 @@ private slots:
     void textIsEscapedAsQtEscapesIt();
     void sequences_data();
     void sequences();
-    void failClosesTheOpenBlock();
+    void failLeavesTheOpenBlockOpen();
     void usageReporting();
     void accumulatorMatchesEncoder_data();
     void accumulatorMatchesEncoder();
@@ -129,11 +129,12 @@ void TestStreamEncoder::textIsEscapedAsQtEscapesIt() {
                         QJsonDocument(expected).toJson(QJsonDocument::Compact) + "\n\n");
     StreamEncoder tools("msg_1", "m", 1);
     tools.start();
-    tools.encode(StreamDelta::toolCallBegin(0, text, text));
+    tools.encode(StreamDelta::toolCallBegin(0, "toolu_1", text)); // ids are made plain ASCII
     tools.encode(StreamDelta::toolCallArgs(0, "{}"));
     tools.encode(StreamDelta::finish(StopReason::ToolUse));
     const QByteArray end = tools.finish();
-    const QJsonObject block{{"type", "tool_use"}, {"id", text}, {"name", text}, {"input", QJsonObject()}};
+    const QJsonObject block{
+        {"type", "tool_use"}, {"id", "toolu_1"}, {"name", text}, {"input", QJsonObject()}};
     QVERIFY(end.startsWith(
         "event: content_block_start\ndata: " +
         QJsonDocument(QJsonObject{{"type", "content_block_start"}, {"index", 0}, {"content_block", block}})
@@ -198,14 +199,26 @@ void TestStreamEncoder::sequences_data() {
     QTest::newRow("bad tool arguments end in an error")
         << Deltas{D::textFragment("x"), D::toolCallBegin(0, "a", "A"), D::toolCallArgs(0, "{\"broken"),
                   D::finish(StopReason::ToolUse)}
-        << QStringList{"message_start", "start:0:text", "delta:0:text_delta:x", "stop:0", "error:api_error"};
+        << QStringList{"message_start", "start:0:text", "delta:0:text_delta:x", "error:api_error"};
     QTest::newRow("arguments that are an array end in an error")
         << Deltas{D::toolCallBegin(0, "a", "A"), D::toolCallArgs(0, "[1]"), D::finish(StopReason::ToolUse)}
         << QStringList{"message_start", "error:api_error"};
     QTest::newRow("no finish: the answer was cut")
         << Deltas{D::textFragment("half")}
-        << QStringList{"message_start", "start:0:text", "delta:0:text_delta:half", "stop:0",
-                       "error:api_error"};
+        << QStringList{"message_start", "start:0:text", "delta:0:text_delta:half", "error:api_error"};
+    QTest::newRow("a tool call without a name ends in an error")
+        << Deltas{D::textFragment("x"), D::toolCallBegin(0, "a", ""), D::toolCallArgs(0, "{}"),
+                  D::finish(StopReason::ToolUse)}
+        << QStringList{"message_start", "start:0:text", "delta:0:text_delta:x", "error:api_error"};
+    QTest::newRow("tool-use ids a client would refuse are made valid")
+        << Deltas{D::toolCallBegin(0, "functions.Bash:0", "Bash"), D::toolCallArgs(0, "{}"),
+                  D::finish(StopReason::ToolUse)}
+        << QStringList{"message_start",
+                       "start:0:tool_use:Bash:functions_Bash_0_a97d1507",
+                       "delta:0:input_json_delta:{}",
+                       "stop:0",
+                       "message_delta:tool_use",
+                       "message_stop"};
     QTest::newRow("max tokens") << Deltas{D::textFragment("a"), D::finish(StopReason::MaxTokens)}
                                 << QStringList{"message_start",
                                                "start:0:text",
@@ -227,13 +240,15 @@ void TestStreamEncoder::sequences() {
     QCOMPARE(streamProblem(events), QString());
 }
 
-void TestStreamEncoder::failClosesTheOpenBlock() {
+// Claude Code 2.1.331/2.1.332 retry the request without streaming when the error arrives inside
+// the open block; had the block been closed, they take the text as a cut-off answer and re-prompt.
+void TestStreamEncoder::failLeavesTheOpenBlockOpen() {
     StreamEncoder encoder("msg_x", "claude", 5);
     QByteArray bytes = encoder.start() + encoder.encode(StreamDelta::reasoningFragment("hm"));
     bytes += encoder.fail(ApiError::api("backend died", 502));
     const QList<SseEvent> events = parseSse(bytes);
     QCOMPARE(summarize(events), QStringList({"message_start", "start:0:thinking", "delta:0:thinking_delta:hm",
-                                             "delta:0:signature_delta:signed", "stop:0", "error:api_error"}));
+                                             "error:api_error"}));
     QCOMPARE(events.last().data.value("error").toObject().value("message").toString(),
              QString("backend died"));
     QVERIFY(encoder.isComplete());

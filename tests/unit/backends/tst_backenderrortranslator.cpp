@@ -75,6 +75,12 @@ void TestBackendErrorTranslator::httpStatus_data() {
         << QByteArray(
                R"({"object":"error","message":"This model's maximum context length is 32768 tokens. However, you requested 40000 tokens in the messages, Please reduce the length of the messages.","type":"BadRequestError"})")
         << 400 << "invalid_request_error" << QStringList{"prompt is too long: 40000 tokens > 32768 maximum"};
+    QTest::newRow("reasoning effort refused")
+        << false << 400
+        << QByteArray(
+               R"({"error":{"message":"Unsupported parameter: 'reasoning_effort' is not supported with this model."}})")
+        << 400 << "invalid_request_error"
+        << QStringList{"reasoning_effort", "MODELRELAY_REASONING_EFFORT=off"};
     QTest::newRow("unprocessable") << false << 422 << QByteArray(R"({"detail":"field required: messages"})")
                                    << 400 << "invalid_request_error"
                                    << QStringList{"field required: messages"};

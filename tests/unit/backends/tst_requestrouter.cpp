@@ -70,6 +70,7 @@ private slots:
     void fallbacksFollowTheMappedBackend();
     void unmappedModelHasNoCandidatesEvenWithFallbacks();
     void profileNamesMatchCaseInsensitively();
+    void anthropicServersGetUnmappedNamesAsTheyAre();
     void configurationProblemsNameTheMissingProfiles();
     void routingJsonRoundTrips();
     void routingJsonErrorsNameThePlace_data();
@@ -182,6 +183,22 @@ void TestRequestRouter::unmappedModelHasNoCandidatesEvenWithFallbacks() {
     config.routing.fallbacks = {{"Cloud", "deepseek-chat"}};
     const RoutePlan plan = RequestRouter::plan(parsed(userSays("claude-sonnet-4-5", "hi")), 10, config);
     QVERIFY(plan.candidates.isEmpty());
+}
+
+// Issue #12, item 5: api.anthropic.com or a team gateway knows Claude's model names.
+void TestRequestRouter::anthropicServersGetUnmappedNamesAsTheyAre() {
+    ProxyConfig config;
+    config.backend = profile("Gateway", BackendKind::Anthropic, 32000);
+    config.modelMap.rules = {{"claude-*haiku*", "small-model", 0, 0}};
+    RoutePlan plan = RequestRouter::plan(parsed(userSays("claude-sonnet-4-5", "hi")), 10, config);
+    QCOMPARE(describe(plan), QStringList{"Gateway/claude-sonnet-4-5"});
+    QCOMPARE(plan.candidates.first().target.matchedRule, QString("passthrough"));
+    QCOMPARE(plan.candidates.first().target.maxOutputTokens, 32000);
+    plan = RequestRouter::plan(parsed(userSays("claude-haiku-4-5", "hi")), 10, config); // a rule still maps
+    QCOMPARE(describe(plan), QStringList{"Gateway/small-model"});
+    config.backend.kind = BackendKind::OpenAI; // the others need a map
+    QVERIFY(
+        RequestRouter::plan(parsed(userSays("claude-sonnet-4-5", "hi")), 10, config).candidates.isEmpty());
 }
 
 void TestRequestRouter::profileNamesMatchCaseInsensitively() {

@@ -106,6 +106,23 @@ void TestRequestRecordFormatter::line_data() {
                                           "route=images fell-back-to=\"Cloud\" "
                                           "stream 200 in~18234 in=18012 out=312 ttft=412ms 3.21s end_turn";
 
+    // Issue #12: a backend that refused max_tokens got the request again, capped: a retry there,
+    // not a fallback.
+    RequestRecord capped = streamedAnswer();
+    capped.attempts = {BackendAttempt{"Local", "qwen2.5-coder:32b", "refused max_tokens", 0},
+                       BackendAttempt{"Local", "qwen2.5-coder:32b", "", 40}};
+    QTest::newRow("sent again capped: a retry")
+        << capped
+        << "05:10:00.123 #12 messages claude-sonnet-4-5 -> qwen2.5-coder:32b "
+           "retried=1 stream 200 in~18234 in=18012 out=312 ttft=412ms "
+           "3.21s end_turn";
+    RequestRecord both = routed;
+    both.attempts.prepend(BackendAttempt{"Vision box", "qwen2.5-vl", "refused max_tokens", 0});
+    QTest::newRow("a retry, then a fallback")
+        << both
+        << "05:10:00.123 #12 messages claude-sonnet-4-5 -> qwen2.5-coder:32b route=images "
+           "fell-back-to=\"Cloud\" retried=1 stream 200 in~18234 in=18012 out=312 ttft=412ms 3.21s end_turn";
+
     RequestRecord utc = streamedAnswer();
     utc.startedAt = streamedAnswer().startedAt.toUTC();
     QTest::newRow("a UTC start is shown in local time")

@@ -12,6 +12,7 @@ private slots:
     void token();
     void contentType_data();
     void contentType();
+    void accessTokenIsNotPassedOn();
 };
 
 void TestClientAccess::token_data() {
@@ -83,6 +84,17 @@ void TestClientAccess::contentType() {
         QCOMPARE(refused->typeName(), QString("invalid_request_error"));
         QVERIFY(refused->message.contains("application/json"));
     }
+}
+
+// The relay's token opens the relay; a backend that gets the client's credentials must not get it.
+void TestClientAccess::accessTokenIsNotPassedOn() {
+    const HttpHeaders headers{
+        {"x-api-key", "relay-token"}, {"Authorization", "Bearer sk-ant-own"}, {"anthropic-beta", "b"}};
+    QCOMPARE(ClientAccess::withoutAccessToken(headers, "relay-token"),
+             (HttpHeaders{{"Authorization", "Bearer sk-ant-own"}, {"anthropic-beta", "b"}}));
+    QCOMPARE(ClientAccess::withoutAccessToken({{"authorization", "bearer relay-token"}}, "relay-token"),
+             HttpHeaders{});
+    QCOMPARE(ClientAccess::withoutAccessToken(headers, ""), headers);
 }
 
 QTEST_GUILESS_MAIN(TestClientAccess)

@@ -21,6 +21,7 @@ private slots:
     void keepsTheBillingHeaderWhenAsked();
     void requestLineAndHeaders_data();
     void requestLineAndHeaders();
+    void forwardsTheClientsVersionBetasAndCredentials();
 };
 
 namespace {
@@ -205,7 +206,7 @@ void TestAnthropicNativeRequestBuilder::requestLineAndHeaders() {
     profile.baseUrl = QUrl(baseUrl);
     const MessageRequest request =
         parsed(R"({"model":"claude","max_tokens":8,"messages":[{"role":"user","content":"Hi"}]})");
-    BackendRequest built = AnthropicNativeRequestBuilder::build(request, kTarget, profile, nullptr);
+    BackendRequest built = AnthropicNativeRequestBuilder::build(request, kTarget, profile, {}, nullptr);
     QCOMPARE(built.url.toString(), url);
     auto header = [&](const QByteArray &name) {
         for (const auto &[key, value] : built.headers) {
@@ -219,10 +220,40 @@ void TestAnthropicNativeRequestBuilder::requestLineAndHeaders() {
     QCOMPARE(header("Authorization"), QByteArray());
 
     profile.apiKey = "sk-local";
-    built = AnthropicNativeRequestBuilder::build(request, kTarget, profile, nullptr);
+    built = AnthropicNativeRequestBuilder::build(request, kTarget, profile, {}, nullptr);
     QCOMPARE(header("x-api-key"), QByteArray("sk-local"));
     QCOMPARE(header("Authorization"), QByteArray("Bearer sk-local"));
     QCOMPARE(object(built.body).value("model").toString(), QString("qwen3:8b"));
+}
+
+// Issue #12, item 5: the client's version and betas go on (betas decide features such as
+// interleaved thinking); its credentials only when the profile has no key of its own.
+void TestAnthropicNativeRequestBuilder::forwardsTheClientsVersionBetasAndCredentials() {
+    BackendProfile profile;
+    profile.kind = BackendKind::Anthropic;
+    profile.baseUrl = QUrl("https://gateway.test");
+    MessageRequest request =
+        parsed(R"({"model":"claude","max_tokens":8,"messages":[{"role":"user","content":"Hi"}]})");
+    request.betaEndpoint = true;
+    const HttpHeaders client{{"Anthropic-Version", "2023-06-01"},
+                             {"anthropic-beta", "interleaved-thinking-2025-05-14"},
+                             {"X-Api-Key", "sk-ant-client"},
+                             {"Host", "127.0.0.1:8787"},
+                             {"Content-Length", "90"}};
+    QStringList notes;
+    BackendRequest built = AnthropicNativeRequestBuilder::build(request, kTarget, profile, client, &notes);
+    QCOMPARE(built.url.toString(), QString("https://gateway.test/v1/messages?beta=true"));
+    QCOMPARE(built.headers, (HttpHeaders{{"Accept", "text/event-stream"},
+                                         {"anthropic-version", "2023-06-01"},
+                                         {"anthropic-beta", "interleaved-thinking-2025-05-14"},
+                                         {"x-api-key", "sk-ant-client"}}));
+    QCOMPARE(notes.size(), 1);
+    QVERIFY(!notes.first().contains("sk-ant"));
+
+    profile.apiKey = "sk-profile";
+    built = AnthropicNativeRequestBuilder::build(request, kTarget, profile, client, nullptr);
+    for (const auto &[name, value] : built.headers)
+        QVERIFY2(!value.contains("sk-ant-client"), name.constData());
 }
 
 QTEST_APPLESS_MAIN(TestAnthropicNativeRequestBuilder)

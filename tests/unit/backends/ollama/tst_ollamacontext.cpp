@@ -16,6 +16,8 @@ private slots:
     void warnsWhenThePromptDoesNotFit();
     void showResponse_data();
     void showResponse();
+    void thinkingSupport_data();
+    void thinkingSupport();
 };
 
 void TestOllamaContext::plan_data() {
@@ -76,6 +78,38 @@ void TestOllamaContext::showResponse_data() {
     QTest::newRow("an error") << QByteArray(R"({"error":"model 'x' not found"})") << false << 0
                               << QStringList{};
     QTest::newRow("garbage") << QByteArray("<html>") << false << 0 << QStringList{};
+}
+
+// Whether `think` may be sent, and a level or a boolean (issue #12, item 2).
+void TestOllamaContext::thinkingSupport_data() {
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("support");
+    QTest::newRow("gpt-oss takes levels")
+        << QByteArray(R"({"details":{"family":"gptoss"},"model_info":{"gptoss.context_length":131072},
+            "capabilities":["completion","tools","thinking"]})")
+        << int(ThinkingSupport::Levels);
+    QTest::newRow("a template using .ThinkLevel")
+        << QByteArray(R"({"template":"{{ if .ThinkLevel }}Reasoning: {{ .ThinkLevel }}{{ end }}",
+            "details":{"family":"x"},"model_info":{},"capabilities":["completion","thinking"]})")
+        << int(ThinkingSupport::Levels);
+    QTest::newRow("qwen3 thinks, without levels")
+        << QByteArray(R"({"template":"{{ if .Think }}<think>{{ end }}","details":{"family":"qwen3"},
+            "model_info":{},"capabilities":["completion","tools","thinking"]})")
+        << int(ThinkingSupport::OnOff);
+    QTest::newRow("qwen2.5-coder does not think")
+        << QByteArray(
+               R"({"details":{"family":"qwen2"},"model_info":{},"capabilities":["completion","tools"]})")
+        << int(ThinkingSupport::None);
+    QTest::newRow("older Ollama does not say")
+        << QByteArray(R"({"details":{"family":"llama"},"model_info":{}})") << int(ThinkingSupport::Unknown);
+}
+
+void TestOllamaContext::thinkingSupport() {
+    QFETCH(QByteArray, body);
+    QFETCH(int, support);
+    const auto info = OllamaModelInfo::fromShowResponse(body);
+    QVERIFY(info);
+    QCOMPARE(int(info->thinking()), support);
 }
 
 void TestOllamaContext::showResponse() {

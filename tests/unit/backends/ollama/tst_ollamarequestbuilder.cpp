@@ -6,10 +6,13 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QtTest>
 
 using namespace modelrelay;
 using namespace modelrelay::testing;
+
+Q_DECLARE_METATYPE(modelrelay::ThinkingSupport)
 
 class TestOllamaRequestBuilder : public QObject {
     Q_OBJECT
@@ -22,6 +25,8 @@ private slots:
     void recordedRequests();
     void recordedFirstTurn();
     void recordedParallelToolResults();
+    void thinkFollowsTheEffort_data();
+    void thinkFollowsTheEffort();
 };
 
 namespace {
@@ -38,14 +43,14 @@ void TestOllamaRequestBuilder::golden_data() {
         << QByteArray(
                R"({"model":"claude","max_tokens":100,"system":"Be brief.","messages":[{"role":"user","content":"Hi"}]})")
         << "{" + head +
-               R"(,"options":{"num_ctx":32768,"num_predict":100},"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]})"
+               R"(,"think":false,"options":{"num_ctx":32768,"num_predict":100},"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}]})"
         << QStringList{};
     QTest::newRow("images inline base64, url dropped")
         << QByteArray(
                R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"what?"},
               {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}},{"type":"image","source":{"type":"url","url":"https://x.test/a.png"}}]}]})")
         << "{" + head +
-               R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"what?","images":["iVBOR"]}]})"
+               R"(,"think":false,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"what?","images":["iVBOR"]}]})"
         << QStringList{"dropped an image given by URL (Ollama accepts only inline base64 images)"};
     QTest::newRow("tool calls and results by name")
         << QByteArray(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"go"},
@@ -54,12 +59,46 @@ void TestOllamaRequestBuilder::golden_data() {
               {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"A"},
                   {"type":"tool_result","tool_use_id":"toolu_2","is_error":true,"content":"bad glob"},{"type":"text","text":"next?"}]}]})")
         << "{" + head +
-               R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"go"},
-              {"role":"assistant","content":"Reading.","thinking":"plan","tool_calls":[{"function":{"name":"Read","arguments":{"file_path":"/a"}}},
-                  {"function":{"name":"Glob","arguments":{}}}]},
-              {"role":"tool","content":"A","tool_name":"Read"},{"role":"tool","content":"Error: bad glob","tool_name":"Glob"},
+               R"(,"think":false,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"go"},
+              {"role":"assistant","content":"Reading.","thinking":"plan","tool_calls":[{"id":"toolu_1","function":{"name":"Read","arguments":{"file_path":"/a"}}},
+                  {"id":"toolu_2","function":{"name":"Glob","arguments":{}}}]},
+              {"role":"tool","content":"A","tool_name":"Read","tool_call_id":"toolu_1"},{"role":"tool","content":"Error: bad glob","tool_name":"Glob","tool_call_id":"toolu_2"},
               {"role":"user","content":"next?"}]})"
         << QStringList{};
+    // Claude Code returns parallel results in the order the tools finished; Ollama's templates pair
+    // results with calls by position (and by name, which is the same for both here).
+    QTest::newRow("parallel results of the same tool in call order, with ids")
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"read a and b"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"toolu_a","name":"Read","input":{"file_path":"/a"}},
+                  {"type":"tool_use","id":"toolu_b","name":"Read","input":{"file_path":"/b"}}]},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_b","content":"B"},
+                  {"type":"tool_result","tool_use_id":"toolu_a","content":"A"}]}]})")
+        << "{" + head +
+               R"(,"think":false,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"read a and b"},
+              {"role":"assistant","content":"","tool_calls":[{"id":"toolu_a","function":{"name":"Read","arguments":{"file_path":"/a"}}},
+                  {"id":"toolu_b","function":{"name":"Read","arguments":{"file_path":"/b"}}}]},
+              {"role":"tool","content":"A","tool_name":"Read","tool_call_id":"toolu_a"},
+              {"role":"tool","content":"B","tool_name":"Read","tool_call_id":"toolu_b"}]})"
+        << QStringList{"tool results put in the order of their calls"};
+    QTest::newRow("ToolSearch's tool references loaded as <functions>, deferred tools held back")
+        << QByteArray(R"({"model":"claude","max_tokens":5,"tools":[
+              {"name":"ToolSearch","input_schema":{"type":"object","properties":{"query":{"type":"string"}}}},
+              {"name":"CronList","description":"Lists jobs","input_schema":{"type":"object","properties":{}},"defer_loading":true},
+              {"name":"WebFetch","input_schema":{"type":"object","properties":{}},"defer_loading":true}],
+              "messages":[{"role":"user","content":"jobs?"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"toolu_s","name":"ToolSearch","input":{"query":"select:CronList"}}]},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_s","content":[{"type":"tool_reference","tool_name":"CronList"}]},
+                  {"type":"text","text":"Tool loaded."}]}]})")
+        << "{" + head +
+               R"(,"think":false,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"jobs?"},
+              {"role":"assistant","content":"","tool_calls":[{"id":"toolu_s","function":{"name":"ToolSearch","arguments":{"query":"select:CronList"}}}]},
+              {"role":"tool","tool_name":"ToolSearch","tool_call_id":"toolu_s",
+               "content":"<functions>\n<function>{\"description\":\"Lists jobs\",\"name\":\"CronList\",\"parameters\":{\"properties\":{},\"type\":\"object\"}}</function>\n</functions>"},
+              {"role":"user","content":"Tool loaded."}],
+              "tools":[{"type":"function","function":{"name":"ToolSearch","parameters":{"type":"object","properties":{"query":{"type":"string"}}}}},
+                       {"type":"function","function":{"name":"CronList","description":"Lists jobs","parameters":{"type":"object","properties":{}}}}]})"
+        << QStringList{"deferred tools not offered until ToolSearch loads them: WebFetch"};
     QTest::newRow("tools, options, thinking enabled, format")
         << QByteArray(
                R"({"model":"claude","max_tokens":5,"temperature":0.1,"top_p":0.8,"top_k":30,"stop_sequences":["END"],
@@ -70,6 +109,7 @@ void TestOllamaRequestBuilder::golden_data() {
               "messages":[{"role":"user","content":"x"}],"think":true,"format":{"type":"object"},
               "tools":[{"type":"function","function":{"name":"Read","description":"Reads","parameters":{"type":"object","properties":{}}}}]})"
         << QStringList{};
+    // Without Ollama's word on the model (kTarget), "adaptive" leaves its default: see thinkFollowsTheEffort.
     QTest::newRow("adaptive thinking leaves the model's default")
         << QByteArray(
                R"({"model":"claude","max_tokens":5,"thinking":{"type":"adaptive"},"messages":[{"role":"user","content":"x"}]})")
@@ -80,7 +120,7 @@ void TestOllamaRequestBuilder::golden_data() {
         << QByteArray(
                R"({"model":"claude","max_tokens":5,"tool_choice":{"type":"none"},"tools":[{"name":"Read","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"x"}]})")
         << "{" + head +
-               R"(,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"x"}]})"
+               R"(,"think":false,"options":{"num_ctx":32768,"num_predict":5},"messages":[{"role":"user","content":"x"}]})"
         << QStringList{};
 }
 
@@ -166,13 +206,33 @@ QStringList answeredToolNames(const QJsonObject &anthropic) {
     }
     return answered;
 }
+// Read straight from the Anthropic JSON: tools without defer_loading, and deferred ones a
+// tool_reference loaded.
+int offeredToolCount(const QJsonObject &anthropic) {
+    QSet<QString> loaded;
+    for (const QJsonValue &message : anthropic.value("messages").toArray()) {
+        for (const QJsonValue &block : message.toObject().value("content").toArray()) {
+            for (const QJsonValue &inner : block.toObject().value("content").toArray()) {
+                if (inner.toObject().value("type") == QLatin1String("tool_reference"))
+                    loaded.insert(inner.toObject().value("tool_name").toString());
+            }
+        }
+    }
+    int count = 0;
+    for (const QJsonValue &tool : anthropic.value("tools").toArray()) {
+        if (!tool.toObject().value("defer_loading").toBool() ||
+            loaded.contains(tool.toObject().value("name").toString()))
+            ++count;
+    }
+    return count;
+}
 } // namespace
 
 void TestOllamaRequestBuilder::recordedRequests_data() {
     QTest::addColumn<QString>("name");
     const QStringList names = QDir(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/"))
                                   .entryList({QStringLiteral("*.request.json")}, QDir::Files, QDir::Name);
-    QCOMPARE(names.size(), 8);
+    QCOMPARE(names.size(), 9);
     for (const QString &name : names)
         QTest::newRow(qPrintable(name)) << name;
 }
@@ -184,7 +244,7 @@ void TestOllamaRequestBuilder::recordedRequests() {
     QCOMPARE(body.value("model").toString(), QString("qwen2.5-coder:32b"));
     QCOMPARE(body.value("stream").toBool(), true);
     QCOMPARE(body.value("options").toObject().value("num_ctx").toInt(), 32768);
-    QCOMPARE(body.value("tools").toArray().size(), anthropic.value("tools").toArray().size());
+    QCOMPARE(body.value("tools").toArray().size(), offeredToolCount(anthropic));
 
     const QJsonArray messages = body.value("messages").toArray();
     QVERIFY(!messages.isEmpty());
@@ -225,12 +285,61 @@ void TestOllamaRequestBuilder::recordedParallelToolResults() {
         {"role", "assistant"},
         {"content", "I will read the file."},
         {"thinking", "Let me think about this briefly."},
-        {"tool_calls", QJsonArray{QJsonObject{{"function", call}}, QJsonObject{{"function", call}}}}};
+        {"tool_calls",
+         QJsonArray{QJsonObject{{"id", "toolu_42f5e1d678794b5999f7bb23"}, {"function", call}},
+                    QJsonObject{{"id", "toolu_7b44a7cb5a9b467da65e6749"}, {"function", call}}}}};
     QCOMPARE(messages.at(2).toObject(), expectedAssistant);
-    const QJsonObject expectedTool{
+    QJsonObject expectedTool{
         {"role", "tool"}, {"content", "1\thello from the capture test file\n2\t"}, {"tool_name", "Read"}};
+    expectedTool.insert("tool_call_id", "toolu_42f5e1d678794b5999f7bb23");
     QCOMPARE(messages.at(3).toObject(), expectedTool);
+    expectedTool.insert("tool_call_id", "toolu_7b44a7cb5a9b467da65e6749");
     QCOMPARE(messages.at(4).toObject(), expectedTool);
+}
+
+// `think` from the client's thinking and effort, as far as the model takes it (Ollama's
+// capabilities); absent, Ollama would think for every answer of a thinking model.
+void TestOllamaRequestBuilder::thinkFollowsTheEffort_data() {
+    QTest::addColumn<QByteArray>("fields");
+    QTest::addColumn<ThinkingSupport>("support");
+    QTest::addColumn<QJsonValue>("think"); // Undefined: no think field
+    const QByteArray adaptiveHigh = R"("thinking":{"type":"adaptive"},"output_config":{"effort":"high"})";
+    const QByteArray adaptiveMax = R"("thinking":{"type":"adaptive"},"output_config":{"effort":"max"})";
+    const QByteArray adaptive = R"("thinking":{"type":"adaptive"})";
+    const QByteArray budget = R"("thinking":{"type":"enabled","budget_tokens":10000})";
+    const QByteArray disabled = R"("thinking":{"type":"disabled"},"output_config":{"effort":"high"})";
+    const QByteArray none = R"("output_config":{"effort":"medium"})";
+    const QJsonValue absent(QJsonValue::Undefined);
+    using S = ThinkingSupport;
+    QTest::newRow("levels: effort high") << adaptiveHigh << S::Levels << QJsonValue("high");
+    QTest::newRow("levels: effort max is high") << adaptiveMax << S::Levels << QJsonValue("high");
+    QTest::newRow("levels: no effort is medium") << adaptive << S::Levels << QJsonValue("medium");
+    QTest::newRow("levels: budget 10000 is medium") << budget << S::Levels << QJsonValue("medium");
+    QTest::newRow("on/off: effort high is on") << adaptiveHigh << S::OnOff << QJsonValue(true);
+    QTest::newRow("no thinking model: nothing asked") << adaptiveHigh << S::None << absent;
+    QTest::newRow("unknown: adaptive leaves the default") << adaptiveHigh << S::Unknown << absent;
+    QTest::newRow("unknown: enabled asks") << budget << S::Unknown << QJsonValue(true);
+    QTest::newRow("disabled is false, whatever the effort") << disabled << S::Levels << QJsonValue(false);
+    QTest::newRow("disabled is false for any model") << disabled << S::Unknown << QJsonValue(false);
+    QTest::newRow("no thinking field is false") << none << S::OnOff << QJsonValue(false);
+}
+
+void TestOllamaRequestBuilder::thinkFollowsTheEffort() {
+    QFETCH(QByteArray, fields);
+    QFETCH(ThinkingSupport, support);
+    QFETCH(QJsonValue, think);
+    const MessageRequest request = parsed(R"({"model":"claude","max_tokens":5,)" + fields +
+                                          R"(,"messages":[{"role":"user","content":"x"}]})");
+    ModelTarget target = kTarget;
+    target.thinking = support;
+    QStringList notes;
+    const QJsonObject body = OllamaRequestBuilder::buildBody(request, target, BackendProfile{}, &notes);
+    QCOMPARE(body.value("think"), think);
+    if (support == ThinkingSupport::None)
+        QVERIFY(notes.join(' ').contains("does not think"));
+    BackendProfile off;
+    off.reasoningEffort = false; // for servers that refuse the field: nothing is sent
+    QVERIFY(!OllamaRequestBuilder::buildBody(request, target, off, nullptr).contains("think"));
 }
 
 QTEST_APPLESS_MAIN(TestOllamaRequestBuilder)

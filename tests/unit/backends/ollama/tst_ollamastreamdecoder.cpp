@@ -75,6 +75,12 @@ void TestOllamaStreamDecoder::decodes_data() {
                                        QByteArray(R"({"error":"model runner has unexpectedly stopped"})"
                                                   "\n")
                                 << QStringList{"text:x"} << "model runner has unexpectedly stopped";
+    // A model (or server) that cut a multi-byte character must not lose the whole delta.
+    QTest::newRow("invalid UTF-8 kept as U+FFFD")
+        << line("{\"role\":\"assistant\",\"content\":\"\xe6\x97 half\"}") + done()
+        << QStringList{QString("text:") + QChar(0xFFFD) + QChar(0xFFFD) + " half",
+                       "usage:in=1200,out=34,cached=-", "finish:end_turn"}
+        << "";
     QTest::newRow("garbage and blank lines")
         << "\n\nnot json\n" + line(R"({"role":"assistant","content":"ok"})") + "\n" + done()
         << QStringList{"text:ok", "usage:in=1200,out=34,cached=-", "finish:end_turn"} << "";

@@ -20,6 +20,8 @@ private slots:
     void recordedRequestShape();
     void countTokensBody();
     void recordedRequests();
+    void deferredToolsLoadedByToolSearch();
+    void reasoningEffortCanBeTurnedOff();
 };
 
 namespace {
@@ -63,6 +65,21 @@ void TestOpenAiRequestBuilder::golden_data() {
                   {"id":"call_2","type":"function","function":{"name":"Glob","arguments":"{}"}}]},
               {"role":"tool","tool_call_id":"call_1","content":"A"},{"role":"tool","tool_call_id":"call_2","content":"Error: bad glob"},
               {"role":"user","content":"and then?"}]})";
+    // Claude Code returns parallel results in the order the tools finished; templates that pair by
+    // position need the order of the calls.
+    QTest::newRow("parallel results of the same tool in call order")
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"read a and b"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"toolu_a","name":"Read","input":{"file_path":"/a"}},
+                  {"type":"tool_use","id":"toolu_b","name":"Read","input":{"file_path":"/b"}}]},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_b","content":"B"},
+                  {"type":"tool_result","tool_use_id":"toolu_a","content":"A"},{"type":"tool_result","tool_use_id":"toolu_x","content":"X"}]}]})")
+        << "{" + common + R"(,"max_tokens":5,"messages":[{"role":"user","content":"read a and b"},
+              {"role":"assistant","content":null,"tool_calls":[
+                  {"id":"toolu_a","type":"function","function":{"name":"Read","arguments":"{\"file_path\":\"/a\"}"}},
+                  {"id":"toolu_b","type":"function","function":{"name":"Read","arguments":"{\"file_path\":\"/b\"}"}}]},
+              {"role":"tool","tool_call_id":"toolu_a","content":"A"},{"role":"tool","tool_call_id":"toolu_b","content":"B"},
+              {"role":"tool","tool_call_id":"toolu_x","content":"X"}]})";
     QTest::newRow("assistant with only tool calls has null content")
         << QByteArray(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"go"},
               {"role":"assistant","content":[{"type":"tool_use","id":"c","name":"Now","input":{}}]},
@@ -97,12 +114,30 @@ void TestOpenAiRequestBuilder::golden_data() {
                R"({"model":"claude","max_tokens":5,"temperature":0.5,"top_p":0.9,"top_k":20,"stop_sequences":["###"],"messages":[{"role":"user","content":"x"}]})")
         << "{" + common +
                R"(,"max_tokens":5,"temperature":0.5,"top_p":0.9,"top_k":20,"stop":["###"],"messages":[{"role":"user","content":"x"}]})";
-    QTest::newRow("structured output, thinking not forwarded")
+    QTest::newRow("structured output; adaptive thinking's effort as reasoning_effort")
         << QByteArray(
                R"({"model":"claude","max_tokens":5,"thinking":{"type":"adaptive"},"output_config":{"effort":"low","format":{"type":"json_schema","schema":{"type":"object"}}},
               "messages":[{"role":"user","content":"x"}]})")
-        << "{" + common + R"(,"max_tokens":5,"messages":[{"role":"user","content":"x"}],
+        << "{" + common +
+               R"(,"max_tokens":5,"messages":[{"role":"user","content":"x"}],"reasoning_effort":"low",
               "response_format":{"type":"json_schema","json_schema":{"name":"output","schema":{"type":"object"}}}})";
+    QTest::newRow("effort xhigh and max are high")
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"thinking":{"type":"adaptive"},"output_config":{"effort":"xhigh"},
+              "messages":[{"role":"user","content":"x"}]})")
+        << "{" + common +
+               R"(,"max_tokens":5,"messages":[{"role":"user","content":"x"}],"reasoning_effort":"high"})";
+    QTest::newRow("a thinking budget as an effort")
+        << QByteArray(R"({"model":"claude","max_tokens":5,"thinking":{"type":"enabled","budget_tokens":4000},
+              "messages":[{"role":"user","content":"x"}]})")
+        << "{" + common +
+               R"(,"max_tokens":5,"messages":[{"role":"user","content":"x"}],"reasoning_effort":"low"})";
+    QTest::newRow("no effort when thinking is off or adaptive without one")
+        << QByteArray(
+               R"({"model":"claude","max_tokens":5,"thinking":{"type":"disabled"},"output_config":{"effort":"high"},
+              "messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"},{"role":"user","content":"z"}]})")
+        << "{" + common +
+               R"(,"max_tokens":5,"messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"},{"role":"user","content":"z"}]})";
     QTest::newRow("redacted thinking and empty turns dropped")
         << QByteArray(R"({"model":"claude","max_tokens":5,"messages":[{"role":"user","content":"x"},
               {"role":"assistant","content":[{"type":"redacted_thinking","data":"zzz"}]},{"role":"user","content":[]}]})")
@@ -171,12 +206,15 @@ void TestOpenAiRequestBuilder::recordedRequestShape_data() {
     const QString environment = QStringLiteral("# Environment\nYou have been invoked");
     QTest::newRow("2.1.197 first turn") << "v2.1.197-first-turn" << true << agents << 24;
     QTest::newRow("2.1.197 tool result") << "v2.1.197-tool-result-turn" << true << agents << 24;
-    QTest::newRow("2.1.331 first turn") << "v2.1.331-first-turn" << true << environment << 12;
-    QTest::newRow("2.1.331 interactive") << "v2.1.331-interactive-first-turn" << true << environment << 13;
+    // 2.1.331 lists a deferred placeholder tool that is never offered.
+    QTest::newRow("2.1.331 first turn") << "v2.1.331-first-turn" << true << environment << 11;
+    QTest::newRow("2.1.331 interactive") << "v2.1.331-interactive-first-turn" << true << environment << 12;
     QTest::newRow("2.1.331 parallel")
-        << "v2.1.331-thinking-parallel-tool-results" << true << environment << 12;
+        << "v2.1.331-thinking-parallel-tool-results" << true << environment << 11;
     QTest::newRow("2.1.331 title") << "v2.1.331-title-request" << true << QString() << 0;
-    QTest::newRow("2.1.331 tool result") << "v2.1.331-tool-result-turn" << true << environment << 12;
+    QTest::newRow("2.1.331 tool result") << "v2.1.331-tool-result-turn" << true << environment << 11;
+    // Two deferred tools loaded by ToolSearch are offered; the placeholder still is not.
+    QTest::newRow("2.1.332 ToolSearch result") << "v2.1.332-toolsearch-result" << true << environment << 13;
 }
 
 // Every recorded request: one system message, first, holding the inline system text but not the
@@ -190,7 +228,8 @@ void TestOpenAiRequestBuilder::recordedRequestShape() {
     QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
     ParseOptions options;
     options.requireMaxTokens = requireMaxTokens;
-    auto result = RequestParser::parse(f.readAll(), options);
+    const QByteArray bytes = f.readAll();
+    auto result = RequestParser::parse(bytes, options);
     QVERIFY(std::holds_alternative<MessageRequest>(result));
     const QJsonObject body =
         OpenAiRequestBuilder::buildBody(std::get<MessageRequest>(result), kTarget, BackendProfile{}, nullptr);
@@ -226,7 +265,13 @@ void TestOpenAiRequestBuilder::recordedRequestShape() {
                  QJsonValue("object"));
     }
     QVERIFY(!body.contains("thinking"));
-    QVERIFY(!body.contains("reasoning_effort"));
+    // Claude Code's adaptive thinking and output_config.effort; no thinking field (title) means none.
+    const QJsonObject client = object(bytes);
+    const QString effort = client.value("output_config").toObject().value("effort").toString();
+    if (client.contains("thinking"))
+        QCOMPARE(body.value("reasoning_effort").toString(), effort);
+    else
+        QVERIFY(!body.contains("reasoning_effort"));
 }
 
 // The count_tokens body has no system prompt and no max_tokens: it still translates, without a
@@ -292,6 +337,51 @@ void TestOpenAiRequestBuilder::recordedRequests() {
                  .at(0)
                  .toString(),
              QString("title"));
+}
+
+// ToolSearch's answer (tool_reference blocks) becomes the <functions> block its description
+// promises the model; the tools it loaded are offered, the other deferred ones are not.
+void TestOpenAiRequestBuilder::deferredToolsLoadedByToolSearch() {
+    QFile f(QStringLiteral(MODELRELAY_FIXTURES_DIR "/claude-code/v2.1.332-toolsearch-result.request.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QStringList notes;
+    const QJsonObject body =
+        OpenAiRequestBuilder::buildBody(parsed(f.readAll()), kTarget, BackendProfile{}, &notes);
+    QStringList offered;
+    QJsonObject cronList;
+    for (const QJsonValue &tool : body.value("tools").toArray()) {
+        const QJsonObject function = tool.toObject().value("function").toObject();
+        offered.append(function.value("name").toString());
+        if (offered.last() == "CronList")
+            cronList = function;
+    }
+    QVERIFY(offered.contains("CronList"));
+    QVERIFY(offered.contains("WebFetch"));
+    QVERIFY(!offered.contains("DeferredToolPlaceholder"));
+    QVERIFY(
+        notes.contains("deferred tools not offered until ToolSearch loads them: DeferredToolPlaceholder"));
+
+    const QJsonArray messages = body.value("messages").toArray();
+    const QJsonObject result = messages.at(messages.size() - 2).toObject();
+    QCOMPARE(result.value("role").toString(), QString("tool"));
+    const QString content = result.value("content").toString();
+    QVERIFY2(content.startsWith("<functions>\n<function>{\"description\":"), qPrintable(content));
+    QVERIFY(content.endsWith("</function>\n</functions>"));
+    QVERIFY(content.contains("<function>" + QJsonDocument(cronList).toJson(QJsonDocument::Compact) +
+                             "</function>"));
+    QVERIFY(content.contains("\"name\":\"WebFetch\""));
+    QCOMPARE(messages.last().toObject().value("content").toString(), QString("Tool loaded."));
+}
+
+void TestOpenAiRequestBuilder::reasoningEffortCanBeTurnedOff() {
+    const MessageRequest request = parsed(R"({"model":"claude","max_tokens":5,"thinking":{"type":"adaptive"},
+        "output_config":{"effort":"high"},"messages":[{"role":"user","content":"x"}]})");
+    QCOMPARE(OpenAiRequestBuilder::buildBody(request, kTarget, BackendProfile{}, nullptr)
+                 .value("reasoning_effort"),
+             QJsonValue("high"));
+    BackendProfile off;
+    off.reasoningEffort = false;
+    QVERIFY(!OpenAiRequestBuilder::buildBody(request, kTarget, off, nullptr).contains("reasoning_effort"));
 }
 
 QTEST_APPLESS_MAIN(TestOpenAiRequestBuilder)

@@ -127,6 +127,11 @@ void TestOpenAiStreamDecoder::decodes_data() {
     QTest::newRow("error string") << QByteArray(R"(data: {"error":"out of memory"})"
                                                 "\n\n")
                                   << QStringList{} << "out of memory";
+    // A server that cut a multi-byte character (or sent Latin-1) must not lose the whole delta.
+    QTest::newRow("invalid UTF-8 kept as U+FFFD")
+        << chunk("{\"content\":\"caf\xe9 ok\"}") + chunk(R"({"content":"!"})") + chunk("{}", "\"stop\"") +
+               kDone
+        << QStringList{QString("text:caf") + QChar(0xFFFD) + " ok!", "finish:end_turn"} << "";
     QTest::newRow("garbage line skipped")
         << "data: {not json\n\n" + chunk(R"({"content":"f"})") + chunk("{}", "\"stop\"")
         << QStringList{"text:f", "finish:end_turn"} << "";
@@ -157,6 +162,9 @@ void TestOpenAiStreamDecoder::countsSkippedLines() {
     QCOMPARE(decoder.skippedLines(), 3);
     QCOMPARE(describeMerged(out), QStringList{"text:ok"});
     QVERIFY(decoder.backendError().isEmpty());
+    QCOMPARE(decoder.notes(), QStringList{"skipped 3 line(s) of the backend's answer that were not JSON"});
+    decoder.feed(chunk("{\"content\":\"\xff\"}"), out);
+    QCOMPARE(decoder.notes().last(), QString("the backend sent invalid UTF-8 in 1 line(s): shown as U+FFFD"));
 }
 
 QTEST_APPLESS_MAIN(TestOpenAiStreamDecoder)

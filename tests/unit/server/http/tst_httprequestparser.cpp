@@ -53,6 +53,7 @@ private slots:
     void chunkedBodiesAreCountedAsTheyArrive();
     void stopsAfterTheHeadUntilTheBodyIsAllowed();
     void resetReadsTheNextRequest();
+    void theQueryIsKeptApartFromThePath();
 };
 
 void TestHttpRequestParser::requests_data() {
@@ -242,6 +243,15 @@ void TestHttpRequestParser::resetReadsTheNextRequest() {
     QCOMPARE(parser.state(), State::Complete);
     QCOMPARE(parser.head().path, QString("/b"));
     QVERIFY(parser.head().keepAlive);
+}
+
+// Claude Code posts to /v1/messages?beta=true; an Anthropic backend is asked the same way.
+void TestHttpRequestParser::theQueryIsKeptApartFromThePath() {
+    const Parsed plain = parse("GET /v1/messages HTTP/1.1\r\nHost: h\r\n\r\n", 0);
+    QCOMPARE(plain.head.query, QString());
+    const Parsed beta = parse("POST /v1/m%65ssages?beta=true&x=%20 HTTP/1.1\r\nHost: h\r\n\r\n", 3);
+    QCOMPARE(beta.head.path, QString("/v1/messages"));
+    QCOMPARE(beta.head.query, QString("beta=true&x=%20"));
 }
 
 QTEST_GUILESS_MAIN(TestHttpRequestParser)
