@@ -28,14 +28,16 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The end-to-end tests drive the proxy with the official Anthropic SDK.
-if [ -f tests/e2e/package.json ]; then
-  if [ -f tests/e2e/package-lock.json ]; then
-    npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+# The end-to-end tests drive the proxy with the official Anthropic SDK (tests/e2e) and the real
+# Claude Code CLI, pinned (tests/claude-code: about 190 MB to download).
+for suite in tests/e2e tests/claude-code; do
+  [ -f "$suite/package.json" ] || continue
+  if [ -f "$suite/package-lock.json" ]; then
+    npm ci --prefix "$suite" --no-audit --no-fund --loglevel=error
   else
-    npm install --prefix tests/e2e --no-audit --no-fund --loglevel=error
+    npm install --prefix "$suite" --no-audit --no-fund --loglevel=error
   fi
-fi
+done
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
 cmake --build build
