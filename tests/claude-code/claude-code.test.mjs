@@ -117,6 +117,7 @@ for (const kind of ['openai', 'ollama']) {
     after(async () => {
       relay?.child.kill('SIGTERM');
       await model?.close();
+      printTimings(kind);
     });
 
     test('a multi-step task writes, runs and edits a file', async () => {
@@ -192,8 +193,9 @@ for (const kind of ['openai', 'ollama']) {
   });
 }
 
-after(() => {
-  const total = timings.reduce((sum, t) => sum + t.seconds, 0);
-  for (const t of timings) console.log(`# ${t.label}: ${t.seconds.toFixed(1)} s`);
-  console.log(`# ${timings.length} Claude Code sessions: ${total.toFixed(1)} s in total`);
-});
+function printTimings(kind) {
+  const mine = timings.filter((t) => t.label.startsWith(kind));
+  for (const t of mine) console.log(`# ${t.label}: ${t.seconds.toFixed(1)} s`);
+  const total = (list) => list.reduce((sum, t) => sum + t.seconds, 0).toFixed(1);
+  console.log(`# ${kind}: ${mine.length} Claude Code sessions in ${total(mine)} s; all so far: ${timings.length} in ${total(timings)} s`);
+}

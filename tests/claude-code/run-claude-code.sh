@@ -14,4 +14,4 @@ if ! "$claude" --version >/dev/null 2>&1; then
   "$node" node_modules/@anthropic-ai/claude-code/install.cjs
 fi
 echo "Claude Code $("$claude" --version)"
-exec "$node" --test --test-reporter=spec --test-concurrency=1 claude-code.test.mjs
+exec "$node" --test --test-reporter=spec claude-code.test.mjs
