@@ -129,8 +129,7 @@ void MainWindow::refresh() {
     m_statusAddress->setText(state == AppController::State::Running
                                  ? tr("Listening on %1").arg(m_app.address())
                                  : tr("Not listening (port %1)").arg(config.port));
-    m_statusBackend->setText(
-        tr("Backend: %1 — %2").arg(config.backend.name, config.backend.shownUrl()));
+    m_statusBackend->setText(tr("Backend: %1 — %2").arg(config.backend.name, config.backend.shownUrl()));
     m_statusError->setText(m_app.lastError().isEmpty() ? QString()
                                                        : tr("Last error: %1").arg(m_app.lastError()));
     m_statusError->setToolTip(m_app.lastError());
