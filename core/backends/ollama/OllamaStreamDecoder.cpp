@@ -26,7 +26,11 @@ void OllamaStreamDecoder::handleLine(QByteArrayView line, std::vector<StreamDelt
 void OllamaStreamDecoder::handleObject(const QJsonObject &object, std::vector<StreamDelta> &out) {
     const QJsonValue error = object.value("error"_L1);
     if (error.isString()) {
-        m_backendError = error.toString();
+        // The first error is the one that ended the answer; a later line (even an empty
+        // "error") must not replace it, however the bytes were split.
+        if (m_backendError.isEmpty())
+            m_backendError = error.toString().isEmpty() ? u"the backend reported an error without a message"_s
+                                                        : error.toString();
         return;
     }
     const QJsonObject message = object.value("message"_L1).toObject();

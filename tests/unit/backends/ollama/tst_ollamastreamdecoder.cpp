@@ -75,6 +75,20 @@ void TestOllamaStreamDecoder::decodes_data() {
                                        QByteArray(R"({"error":"model runner has unexpectedly stopped"})"
                                                   "\n")
                                 << QStringList{"text:x"} << "model runner has unexpectedly stopped";
+    // Found by fuzz_ollama_stream: a later (even empty) error replaced the first one, so the
+    // error reported depended on how the body was split.
+    QTest::newRow("the first error stays")
+        << line(R"({"role":"assistant","content":"x"})") + QByteArray(R"({"error":"model stopped"})"
+                                                                      "\n"
+                                                                      R"({"error":""})"
+                                                                      "\n"
+                                                                      R"({"error":"later"})"
+                                                                      "\n")
+        << QStringList{"text:x"} << "model stopped";
+    QTest::newRow("an empty error still fails")
+        << QByteArray(R"({"error":""})"
+                      "\n")
+        << QStringList{} << "the backend reported an error without a message";
     // A model (or server) that cut a multi-byte character must not lose the whole delta.
     QTest::newRow("invalid UTF-8 kept as U+FFFD")
         << line("{\"role\":\"assistant\",\"content\":\"\xe6\x97 half\"}") + done()
